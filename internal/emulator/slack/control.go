@@ -1,0 +1,145 @@
+package slack
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// maxControlBody caps control API request bodies.
+const maxControlBody = 64 << 10
+
+// readControl decodes a control request body strictly; it answers 400
+// itself and returns false on bad input.
+func readControl(w http.ResponseWriter, r *http.Request, v any) bool {
+	dec := json.NewDecoder(io.LimitReader(r.Body, maxControlBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"ok": false, "error": "invalid_json", "detail": err.Error()})
+		return false
+	}
+	return true
+}
+
+func controlError(w http.ResponseWriter, status int, code string) {
+	writeJSON(w, status, map[string]any{"ok": false, "error": code})
+}
+
+func (e *Emulator) controlAddFault(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Workspace  string `json:"workspace"`
+		Status     int    `json:"status"`
+		RetryAfter int    `json:"retry_after"`
+		Count      int    `json:"count"`
+		Seconds    int    `json:"seconds"`
+		LatencyMS  int    `json:"latency_ms"`
+	}
+	if !readControl(w, r, &req) {
+		return
+	}
+	if req.Status != 0 && (req.Status < 400 || req.Status > 599) {
+		controlError(w, http.StatusBadRequest, "status must be 0 or 400..599")
+		return
+	}
+	if req.RetryAfter < 0 || req.Count < 0 || req.Seconds < 0 || req.LatencyMS < 0 || req.LatencyMS > 600000 {
+		controlError(w, http.StatusBadRequest, "negative or too large value")
+		return
+	}
+	if req.Status == 0 && req.LatencyMS == 0 {
+		controlError(w, http.StatusBadRequest, "status or latency_ms required")
+		return
+	}
+	if req.Status == http.StatusTooManyRequests && req.RetryAfter == 0 {
+		req.RetryAfter = 1
+	}
+	f := &fault{
+		workspace: req.Workspace, status: req.Status, retryAfter: req.RetryAfter,
+		count: req.Count, counted: req.Count > 0, latency: time.Duration(req.LatencyMS) * time.Millisecond,
+	}
+	if req.Seconds > 0 {
+		f.until = e.now().Add(time.Duration(req.Seconds) * time.Second)
+	}
+	e.faults.add(f)
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true})
+}
+
+func (e *Emulator) controlClearFaults(w http.ResponseWriter, r *http.Request) {
+	e.faults.clear()
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true})
+}
+
+func (e *Emulator) controlRequests(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "requests": e.requests.list(r.URL.Query().Get("workspace"))})
+}
+
+func (e *Emulator) controlOAuthCode(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		AppID string `json:"app_id"`
+		Team  string `json:"team"`
+		User  string `json:"user"`
+	}
+	if !readControl(w, r, &req) {
+		return
+	}
+	code, errCode := e.mintCode(req.AppID, req.Team, req.User)
+	if errCode != "" {
+		controlError(w, http.StatusNotFound, errCode)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "code": code})
+}
+
+// controlRequestURL sets an app's Events API request URL after the
+// url_verification handshake succeeds, as Slack's app settings page does.
+func (e *Emulator) controlRequestURL(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		URL string `json:"url"`
+	}
+	if !readControl(w, r, &req) {
+		return
+	}
+	if !strings.HasPrefix(req.URL, "https://") && !strings.HasPrefix(req.URL, "http://") {
+		controlError(w, http.StatusBadRequest, "invalid_url")
+		return
+	}
+	appID := r.PathValue("app_id")
+	e.mu.Lock()
+	a := e.st.apps[appID]
+	var secret, verification string
+	if a != nil {
+		secret, verification = a.signingSecret, a.verificationToken
+	}
+	e.mu.Unlock()
+	if a == nil {
+		controlError(w, http.StatusNotFound, "app_not_found")
+		return
+	}
+	if !e.verifyURL(r, req.URL, secret, verification) {
+		controlError(w, http.StatusBadRequest, "url_verification_failed")
+		return
+	}
+	e.mu.Lock()
+	a.requestURL = req.URL
+	e.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true})
+}
+
+// verifyURL sends a signed url_verification challenge; the app passes if
+// it answers 2xx with the challenge as plain text or as {"challenge":…}.
+func (e *Emulator) verifyURL(r *http.Request, url, secret, verification string) bool {
+	challenge := randomString(idAlphabet+"abcdefghijklmnopqrstuvwxyz", 48)
+	body, _ := json.Marshal(map[string]string{"token": verification, "challenge": challenge, "type": "url_verification"})
+	res, answer, err := e.post(r.Context(), url, secret, body, 0, "")
+	if err != nil || res.StatusCode < 200 || res.StatusCode > 299 {
+		return false
+	}
+	if strings.TrimSpace(string(answer)) == challenge {
+		return true
+	}
+	var parsed struct {
+		Challenge string `json:"challenge"`
+	}
+	return json.Unmarshal(answer, &parsed) == nil && parsed.Challenge == challenge
+}
