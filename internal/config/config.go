@@ -1,0 +1,131 @@
+package config
+
+import (
+	"time"
+
+	"parley/internal/core"
+)
+
+// Config is the whole gateway configuration.
+type Config struct {
+	// DataDir holds the embedded database, the JetStream store and the
+	// default key file. Created 0700 if missing.
+	DataDir string    `yaml:"data_dir"`
+	Public  Listener  `yaml:"public"`
+	Admin   Admin     `yaml:"admin"`
+	Keys    Keys      `yaml:"keys"`
+	Bus     Bus       `yaml:"bus"`
+	Store   Store     `yaml:"store"`
+	Relay   Relay     `yaml:"relay"`
+	Log     Log       `yaml:"log"`
+	TLS     TLS       `yaml:"tls"`
+	Slack   Slack     `yaml:"slack"`
+	Tenants []Tenant  `yaml:"tenants"`
+}
+
+// Listener is an HTTPS listener. The public one receives webhooks.
+type Listener struct {
+	Listen   string `yaml:"listen"`    // host:port; port 0 picks a free port
+	CertFile string `yaml:"cert_file"` // PEM certificate chain
+	KeyFile  string `yaml:"key_file"`  // PEM private key
+	// URL is how platforms reach this listener (behind a load balancer it
+	// differs from Listen). Used to print the inbound URLs.
+	URL string `yaml:"url"`
+}
+
+// Admin is the admin API listener, bound to loopback by default.
+type Admin struct {
+	Listener `yaml:",inline"`
+	// Token is the bearer token admin API calls must carry.
+	Token SecretRef `yaml:"token"`
+}
+
+// Keys says where the key-encryption key lives.
+type Keys struct {
+	// KEKURL is "file:///path/kek.json" (default: DataDir/kek.json, created
+	// 0600) or a KMS URL (hashivault://…, base64key://…).
+	KEKURL string `yaml:"kek_url"`
+}
+
+// Bus configures the event bus.
+type Bus struct {
+	// URL of an external NATS JetStream cluster; empty runs JetStream
+	// embedded in the process with its store in DataDir.
+	URL string `yaml:"url"`
+	// MaxAge caps how long an undelivered event stays on the bus.
+	MaxAge time.Duration `yaml:"max_age"`
+}
+
+// Store configures the database.
+type Store struct {
+	// Driver is "sqlite" (default, DataDir/parley.db).
+	Driver string `yaml:"driver"`
+	// Path overrides the SQLite file location.
+	Path string `yaml:"path"`
+}
+
+// Relay tunes relaying.
+type Relay struct {
+	// MessageMapTTL is how long the link between a message and its copies is
+	// kept, so later edits, deletes, replies and reactions find the copies.
+	MessageMapTTL time.Duration `yaml:"message_map_ttl"`
+	// DeliveryTTL is how long delivery to a destination is retried.
+	DeliveryTTL time.Duration `yaml:"delivery_ttl"`
+}
+
+// Log configures logging.
+type Log struct {
+	Level string `yaml:"level"` // debug, info, warn, error
+}
+
+// TLS configures outbound TLS.
+type TLS struct {
+	// CAFile, when set, is the only CA trusted for outbound calls (the
+	// sandbox's throw-away CA). Empty: the system roots.
+	CAFile string `yaml:"ca_file"`
+}
+
+// Slack is the Slack app's settings.
+type Slack struct {
+	SigningSecret SecretRef `yaml:"signing_secret"`
+	ClientID      string    `yaml:"client_id"`
+	ClientSecret  SecretRef `yaml:"client_secret"`
+	// APIURL is the Web API base; the default is Slack's own.
+	APIURL string `yaml:"api_url"`
+}
+
+// Tenant is a customer with its workspaces and links. Tenants given here are
+// created (or updated) in the store at start.
+type Tenant struct {
+	ID         core.TenantID `yaml:"id"`
+	Name       string        `yaml:"name"`
+	Workspaces []Workspace   `yaml:"workspaces"`
+	Links      []Link        `yaml:"links"`
+}
+
+// Workspace is one installed workspace and its bot credentials.
+type Workspace struct {
+	Platform core.Platform    `yaml:"platform"`
+	ID       core.WorkspaceID `yaml:"id"`
+	Name     string           `yaml:"name"`
+	BotToken SecretRef        `yaml:"bot_token"`
+}
+
+// Link is a room of channels whose messages are relayed to each other.
+type Link struct {
+	ID       core.LinkID `yaml:"id"`
+	Name     string      `yaml:"name"`
+	Channels []Channel   `yaml:"channels"`
+}
+
+// Channel names one channel of a link.
+type Channel struct {
+	Platform  core.Platform    `yaml:"platform"`
+	Workspace core.WorkspaceID `yaml:"workspace"`
+	Channel   core.ChannelID   `yaml:"channel"`
+}
+
+// Ref converts to the core type.
+func (c Channel) Ref() core.ChannelRef {
+	return core.ChannelRef{Platform: c.Platform, Workspace: c.Workspace, Channel: c.Channel}
+}

@@ -1,0 +1,137 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+const valid = `
+data_dir: data
+public:
+  listen: 127.0.0.1:0
+  cert_file: cert.pem
+  key_file: key.pem
+admin:
+  token: env:TEST_ADMIN_TOKEN
+slack:
+  signing_secret: env:TEST_SIGNING
+  api_url: https://127.0.0.1:9999/api/
+tenants:
+  - id: demo
+    name: Demo
+    workspaces:
+      - {platform: slack, id: T1, name: acme, bot_token: env:TEST_BOT}
+      - {platform: slack, id: T2, name: globex, bot_token: "xoxb-inline-value"}
+    links:
+      - id: general
+        channels:
+          - {platform: slack, workspace: T1, channel: C1}
+          - {platform: slack, workspace: T2, channel: C2}
+`
+
+func setEnv(t *testing.T) {
+	t.Setenv("TEST_ADMIN_TOKEN", "admin-token-value")
+	t.Setenv("TEST_SIGNING", "signing-secret-value")
+	t.Setenv("TEST_BOT", "xoxb-env-value")
+}
+
+func TestParseValid(t *testing.T) {
+	setEnv(t)
+	c, err := Parse([]byte(valid), "/etc/parley")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DataDir != "/etc/parley/data" || c.Public.CertFile != "/etc/parley/cert.pem" {
+		t.Errorf("relative paths not resolved: %q %q", c.DataDir, c.Public.CertFile)
+	}
+	if c.Relay.MessageMapTTL != 7*24*time.Hour || c.Bus.MaxAge != 24*time.Hour {
+		t.Errorf("defaults not applied: %+v %+v", c.Relay, c.Bus)
+	}
+	if got := c.Tenants[0].Workspaces[0].BotToken.Value.Reveal(); got != "xoxb-env-value" {
+		t.Errorf("env secret = %q", got)
+	}
+	if got := c.InlineSecrets(); len(got) != 1 || got[0] != "tenants[0].workspaces[1].bot_token" {
+		t.Errorf("InlineSecrets = %v", got)
+	}
+	if c.Keys.KEKURL != "file:///etc/parley/data/kek.json" {
+		t.Errorf("KEK URL default = %q", c.Keys.KEKURL)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	setEnv(t)
+	tests := []struct {
+		name, doc, want string
+	}{
+		{"unknown key names key and line", strings.Replace(valid, "  api_url:", "  api_ur1:", 1), "line 11: unknown key api_ur1"},
+		{"unknown top-level key", valid + "bogus: 1\n", "unknown key bogus"},
+		{"unset env secret", strings.Replace(valid, "env:TEST_BOT", "env:NOPE_NOT_SET", 1), "NOPE_NOT_SET is not set"},
+		{"placeholder", strings.Replace(valid, "env:TEST_SIGNING", "changeme", 1), "slack.signing_secret: looks like a placeholder"},
+		{"plain http api", strings.Replace(valid, "https://127.0.0.1:9999/api/", "http://127.0.0.1:9999/api/", 1), "slack.api_url"},
+		{"link to unknown workspace", strings.Replace(valid, "workspace: T2, channel: C2", "workspace: T3, channel: C2", 1), "tenants[0].links[0].channels[1]: workspace slack/T3"},
+		{"no certificate", strings.Replace(valid, "  cert_file: cert.pem\n  key_file: key.pem\n", "", 1), "HTTPS only"},
+		{"bad level", valid + "log: {level: loud}\n", "log.level"},
+		{"wrong type", valid + "bus: {max_age: [1]}\n", "line"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(tt.doc), "/x")
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error = %v, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestEnvOverridesAndFileSecret(t *testing.T) {
+	setEnv(t)
+	dir := t.TempDir()
+	secretFile := filepath.Join(dir, "admin")
+	if err := os.WriteFile(secretFile, []byte("from-file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PARLEY_PUBLIC_LISTEN", "127.0.0.1:7443")
+	doc := strings.Replace(valid, "env:TEST_ADMIN_TOKEN", "file:"+secretFile, 1)
+	path := filepath.Join(dir, "parley.yaml")
+	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Public.Listen != "127.0.0.1:7443" {
+		t.Errorf("env override ignored: %q", c.Public.Listen)
+	}
+	if c.Admin.Token.Value.Reveal() != "from-file" {
+		t.Errorf("file secret = %q", c.Admin.Token.Value.Reveal())
+	}
+}
+
+func TestSecretsNeverPrint(t *testing.T) {
+	setEnv(t)
+	c, err := Parse([]byte(valid), "/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := strings.Join([]string{
+		fmtAll(c),
+	}, "")
+	for _, s := range []string{"admin-token-value", "signing-secret-value", "xoxb-env-value", "xoxb-inline-value"} {
+		if strings.Contains(out, s) {
+			t.Errorf("secret %q printed", s)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(valid))
+	f.Add([]byte("tenants: [{id: x, links: [{channels: [{}]}]}]"))
+	f.Add([]byte("{"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_, _ = Parse(b, "/x") // must not panic
+	})
+}

@@ -1,0 +1,24 @@
+package config
+
+import "fmt"
+
+// InlineSecrets names the secrets written into the file itself rather than
+// referenced, so that `parley serve` can warn: a config file is copied,
+// committed and pasted far more often than an environment is.
+func (c *Config) InlineSecrets() []string {
+	var names []string
+	check := func(name string, s SecretRef) {
+		if s.Inline() {
+			names = append(names, name)
+		}
+	}
+	check("admin.token", c.Admin.Token)
+	check("slack.signing_secret", c.Slack.SigningSecret)
+	check("slack.client_secret", c.Slack.ClientSecret)
+	for i, t := range c.Tenants {
+		for j, w := range t.Workspaces {
+			check(fmt.Sprintf("tenants[%d].workspaces[%d].bot_token", i, j), w.BotToken)
+		}
+	}
+	return names
+}

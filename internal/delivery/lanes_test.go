@@ -1,0 +1,113 @@
+package delivery
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"parley/internal/connector"
+)
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// waitFor polls fn until it is true or the deadline passes.
+func waitFor(t *testing.T, d time.Duration, fn func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !fn() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met in time")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestLaneOrderAndIsolation(t *testing.T) {
+	l := New(quiet(), Policy{BaseBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond})
+	defer l.Close()
+
+	var mu sync.Mutex
+	var fast []int
+	slowRelease := make(chan struct{})
+	var slowDone atomic.Bool
+	l.Submit("slow", Job{Do: func(ctx context.Context) error { <-slowRelease; return nil }, Done: func(error) { slowDone.Store(true) }})
+	var fastDone atomic.Int32
+	for i := range 100 {
+		fails := i%7 == 0 // some jobs fail transiently once; order must hold
+		var tried atomic.Bool
+		l.Submit("fast", Job{
+			Do: func(ctx context.Context) error {
+				if fails && !tried.Swap(true) {
+					return errors.New("503")
+				}
+				mu.Lock()
+				fast = append(fast, i)
+				mu.Unlock()
+				return nil
+			},
+			Done: func(error) { fastDone.Add(1) },
+		})
+	}
+	// The fast lane finishes while the slow lane is still blocked.
+	waitFor(t, 5*time.Second, func() bool { return fastDone.Load() == 100 })
+	if slowDone.Load() {
+		t.Fatal("slow lane finished early")
+	}
+	for i, v := range fast {
+		if v != i {
+			t.Fatalf("order broken at %d: got %d", i, v)
+		}
+	}
+	close(slowRelease)
+	waitFor(t, 5*time.Second, slowDone.Load)
+}
+
+func TestPolicy(t *testing.T) {
+	p := Policy{}.withDefaults()
+	tests := []struct {
+		err   error
+		retry bool
+		min   time.Duration
+	}{
+		{&connector.RateLimitError{RetryAfter: 7 * time.Second}, true, 7 * time.Second},
+		{fmt.Errorf("post: %w", connector.ErrPermanent), false, 0},
+		{fmt.Errorf("post: %w", connector.ErrNotFound), false, 0},
+		{&connector.UnsupportedError{Platform: "x", Capability: "edit"}, false, 0},
+		{errors.New("502 bad gateway"), true, 0},
+		{fmt.Errorf("post: %w", connector.ErrAuth), true, 0},
+	}
+	for _, tt := range tests {
+		t.Run(Reason(tt.err), func(t *testing.T) {
+			wait, retry := p.next(tt.err, 3)
+			if retry != tt.retry || wait < tt.min {
+				t.Errorf("next(%v) = %v, %v", tt.err, wait, retry)
+			}
+		})
+	}
+}
+
+func TestPermanentStopsAndDeadline(t *testing.T) {
+	l := New(quiet(), Policy{BaseBackoff: time.Millisecond})
+	defer l.Close()
+	var calls atomic.Int32
+	got := make(chan error, 2)
+	l.Submit("a", Job{Do: func(context.Context) error { calls.Add(1); return connector.ErrPermanent }, Done: func(err error) { got <- err }})
+	if err := <-got; !errors.Is(err, connector.ErrPermanent) || calls.Load() != 1 {
+		t.Fatalf("permanent: err %v after %d calls", err, calls.Load())
+	}
+	l.Submit("b", Job{Do: func(context.Context) error { return errors.New("down") }, Done: func(err error) { got <- err }, Deadline: time.Now().Add(50 * time.Millisecond)})
+	select {
+	case err := <-got:
+		if err == nil {
+			t.Fatal("deadline job succeeded")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("deadline not honoured")
+	}
+}

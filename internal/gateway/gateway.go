@@ -1,0 +1,168 @@
+package gateway
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"parley/internal/bus"
+	"parley/internal/config"
+	slackconn "parley/internal/connector/slack"
+	"parley/internal/delivery"
+	"parley/internal/msgmap"
+	"parley/internal/router"
+	"parley/internal/store"
+	"parley/internal/store/sqlite"
+	"parley/internal/tlsconf"
+	"parley/internal/vault"
+)
+
+// Gateway is a running Parley node.
+type Gateway struct {
+	cfg *config.Config
+	log *slog.Logger
+
+	store   store.Store
+	vault   *vault.Vault
+	bus     *bus.Bus
+	lanes   *delivery.Lanes
+	router  *router.Router
+	slack   *slackconn.Connector
+	clients *clients
+
+	public, admin       *http.Server
+	publicLn, adminLn   net.Listener
+	cancel              context.CancelFunc
+	wg                  sync.WaitGroup
+}
+
+// New prepares a gateway; it does no I/O.
+func New(cfg *config.Config, log *slog.Logger) *Gateway {
+	return &Gateway{cfg: cfg, log: log, clients: newClients()}
+}
+
+// Start opens the store, keys and bus, installs the configured workspaces,
+// starts relaying and listens. On error everything opened is closed.
+func (g *Gateway) Start(ctx context.Context) (err error) {
+	defer func() {
+		if err != nil {
+			g.Close(context.Background())
+		}
+	}()
+	if err := os.MkdirAll(g.cfg.DataDir, 0o700); err != nil {
+		return fmt.Errorf("data dir: %w", err)
+	}
+	var roots *x509.CertPool
+	if g.cfg.TLS.CAFile != "" {
+		if roots, err = tlsconf.PoolFromPEMFile(g.cfg.TLS.CAFile); err != nil {
+			return fmt.Errorf("tls.ca_file: %w", err)
+		}
+	}
+	httpClient := tlsconf.HTTPClient(roots)
+
+	if g.store, err = sqlite.Open(ctx, g.cfg.Store.Path); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	kek, err := vault.OpenKEK(ctx, g.cfg.Keys.KEKURL)
+	if err != nil {
+		return fmt.Errorf("keys: %w", err)
+	}
+	g.vault = vault.New(kek, g.store)
+	if g.bus, err = bus.Open(ctx, bus.Options{DataDir: g.cfg.DataDir, URL: g.cfg.Bus.URL, MaxAge: g.cfg.Bus.MaxAge, Logger: g.log}); err != nil {
+		return fmt.Errorf("bus: %w", err)
+	}
+
+	g.slack = slackconn.New(slackconn.Config{
+		SigningSecret: g.cfg.Slack.SigningSecret.Value,
+		APIURL:        g.cfg.Slack.APIURL,
+		HTTPClient:    httpClient,
+		Logger:        g.log.With("platform", "slack"),
+	})
+	g.clients.add(g.slack)
+
+	g.lanes = delivery.New(g.log, delivery.Policy{})
+	g.router = router.New(router.Options{
+		Clients:       g.clients,
+		Messages:      msgmap.New(g.store, g.vault, g.cfg.Relay.MessageMapTTL, nil),
+		Lanes:         g.lanes,
+		Logger:        g.log,
+		DeliveryTTL:   g.cfg.Relay.DeliveryTTL,
+		WorkspaceName: g.clients.name,
+		Pseudonym:     g.vault.Pseudonym,
+	})
+
+	if err := g.provision(ctx); err != nil {
+		return err
+	}
+	runCtx, cancel := context.WithCancel(context.Background())
+	g.cancel = cancel
+	g.wg.Add(2)
+	go func() { defer g.wg.Done(); g.consume(runCtx) }()
+	go func() { defer g.wg.Done(); g.housekeeping(runCtx) }()
+	return g.listen()
+}
+
+// PublicURL is the base URL of the public listener.
+func (g *Gateway) PublicURL() string {
+	if g.cfg.Public.URL != "" {
+		return g.cfg.Public.URL
+	}
+	return "https://" + g.publicLn.Addr().String()
+}
+
+// AdminURL is the base URL of the admin listener.
+func (g *Gateway) AdminURL() string { return "https://" + g.adminLn.Addr().String() }
+
+// InboundURLs maps each platform to where its events must be sent.
+func (g *Gateway) InboundURLs() map[string]string {
+	return map[string]string{"slack": g.PublicURL() + slackEventsPath}
+}
+
+// Close stops listening, drains relaying and closes the bus and store.
+func (g *Gateway) Close(ctx context.Context) error {
+	var errs []error
+	for _, s := range []*http.Server{g.public, g.admin} {
+		if s != nil {
+			errs = append(errs, s.Shutdown(ctx))
+		}
+	}
+	if g.cancel != nil {
+		g.cancel()
+	}
+	g.wg.Wait()
+	if g.lanes != nil {
+		g.lanes.Close()
+	}
+	if g.bus != nil {
+		errs = append(errs, g.bus.Close())
+	}
+	if g.store != nil {
+		errs = append(errs, g.store.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// housekeeping purges expired message-map entries and replay marks.
+func (g *Gateway) housekeeping(ctx context.Context) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := g.store.DeleteExpired(ctx, time.Now()); err != nil {
+				g.log.Warn("purge expired", "err", err)
+			} else if n > 0 {
+				g.log.Info("purged expired entries", "count", n)
+			}
+		}
+	}
+}

@@ -1,0 +1,78 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"parley/internal/bus"
+	"parley/internal/core"
+)
+
+// replayWindow is how long a delivery ID is remembered. Slack retries for
+// about 5 minutes and signatures expire after 5; a day is ample.
+const replayWindow = 24 * time.Hour
+
+// inbound is the connectors' Sink: it seals each event with its tenant's
+// data key and returns only once the bus holds it durably.
+type inbound struct{ g *Gateway }
+
+var _ interface {
+	Accept(context.Context, core.Event) error
+} = inbound{}
+
+func eventAAD(t core.TenantID) []byte { return []byte("event|" + string(t)) }
+
+func (in inbound) Accept(ctx context.Context, ev core.Event) error {
+	plain, err := json.Marshal(ev)
+	if err != nil {
+		return fmt.Errorf("encode event: %w", err)
+	}
+	sealed, err := in.g.vault.Seal(ctx, ev.Tenant, plain, eventAAD(ev.Tenant))
+	if err != nil {
+		return fmt.Errorf("seal event: %w", err)
+	}
+	return in.g.bus.Publish(ctx, bus.Message{
+		Tenant: ev.Tenant,
+		Lane:   in.g.vault.Pseudonym(ev.Source.String()),
+		ID:     in.g.vault.Pseudonym(string(ev.Source.Platform) + "|" + string(ev.ID)),
+		Data:   sealed,
+	})
+}
+
+func (in inbound) seenKey(p core.Platform, id core.EventID) string {
+	return "seen|" + in.g.vault.Pseudonym(string(p)+"|"+string(id))
+}
+
+func (in inbound) FirstSeen(ctx context.Context, p core.Platform, id core.EventID) (bool, error) {
+	return in.g.store.FirstSeen(ctx, in.seenKey(p, id), time.Now().Add(replayWindow))
+}
+
+func (in inbound) Forget(ctx context.Context, p core.Platform, id core.EventID) error {
+	return in.g.store.ForgetSeen(ctx, in.seenKey(p, id))
+}
+
+// consume feeds the bus to the router. A bus message is acknowledged when
+// every destination has it (or has definitively failed), so a crash before
+// that redelivers it.
+func (g *Gateway) consume(ctx context.Context) {
+	err := g.bus.Consume(ctx, func(ctx context.Context, d bus.Delivery) {
+		plain, err := g.vault.Open(ctx, d.Tenant, d.Data, eventAAD(d.Tenant))
+		if err != nil {
+			g.log.Error("undecryptable event dropped", "tenant", g.vault.Pseudonym(string(d.Tenant)), "err", err)
+			_ = d.Ack()
+			return
+		}
+		var ev core.Event
+		if err := json.Unmarshal(plain, &ev); err != nil {
+			g.log.Error("undecodable event dropped", "err", err)
+			_ = d.Ack()
+			return
+		}
+		g.router.Route(ctx, ev, func(error) { _ = d.Ack() })
+	})
+	if err != nil && ctx.Err() == nil {
+		g.log.Error("bus consumer stopped", "err", err)
+	}
+}

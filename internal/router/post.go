@@ -1,0 +1,99 @@
+package router
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"parley/internal/connector"
+	"parley/internal/core"
+	"parley/internal/richtext"
+)
+
+// post relays a new message, its thread position and its files.
+func (r *Router) post(ctx context.Context, ev core.Event, dest core.ChannelRef, client connector.Client) error {
+	// A retry after a crash or timeout must not post twice.
+	if id, err := r.msgs.Find(ctx, ev.Tenant, ev.MessageRef(), dest); err == nil && id != "" {
+		return nil
+	}
+	msg, err := r.render(ctx, ev, dest)
+	if err != nil {
+		return err
+	}
+	var root core.MessageID
+	if ev.Thread != "" {
+		root, err = r.copyOf(ctx, ev, ev.Thread, dest)
+		if err != nil && !errors.Is(err, connector.ErrNotFound) {
+			return err
+		}
+		// A reply whose root never crossed over is posted top-level.
+	}
+
+	var id core.MessageID
+	if len(ev.Files) > 0 {
+		id, err = r.postFiles(ctx, ev, dest, client, root, msg)
+	} else {
+		id, err = send(ctx, client, dest.Channel, root, msg)
+	}
+	if err != nil {
+		return err
+	}
+	return r.msgs.Record(ctx, ev.Tenant, ev.MessageRef(), core.MessageRef{ChannelRef: dest, Message: id})
+}
+
+func send(ctx context.Context, client connector.Client, ch core.ChannelID, root core.MessageID, msg connector.Message) (core.MessageID, error) {
+	if root != "" {
+		if ts, ok := client.(connector.ThreadSender); ok {
+			return ts.SendReply(ctx, ch, root, msg)
+		}
+	}
+	return client.Send(ctx, ch, msg)
+}
+
+// postFiles streams each file from the source to the destination; the
+// message text goes with the first. Where the destination cannot take
+// files, people see a note instead of nothing.
+func (r *Router) postFiles(ctx context.Context, ev core.Event, dest core.ChannelRef, client connector.Client, root core.MessageID, msg connector.Message) (core.MessageID, error) {
+	src, err := r.clients.Client(ev.Source.Platform, ev.Source.Workspace)
+	if err != nil {
+		return "", fmt.Errorf("source workspace: %w", err)
+	}
+	fetcher, canFetch := src.(connector.FileFetcher)
+	sender, canSend := client.(connector.FileSender)
+	if !canFetch || !canSend {
+		for _, f := range ev.Files {
+			msg.Body.Nodes = append(msg.Body.Nodes, richtext.Node{Kind: richtext.LineBreak},
+				richtext.Node{Kind: richtext.Text, Text: fmt.Sprintf("[file %q (%d bytes) cannot be shown here]", f.Name, f.Size)})
+		}
+		return send(ctx, client, dest.Channel, root, msg)
+	}
+	var first core.MessageID
+	for i, f := range ev.Files {
+		m := msg
+		if i > 0 {
+			m.Body = richtext.Doc{}
+		}
+		id, err := r.streamFile(ctx, fetcher, sender, dest.Channel, root, m, f)
+		if err != nil {
+			return "", err
+		}
+		if i == 0 {
+			first = id
+		}
+	}
+	return first, nil
+}
+
+func (r *Router) streamFile(ctx context.Context, from connector.FileFetcher, to connector.FileSender, ch core.ChannelID, root core.MessageID, m connector.Message, f core.FileRef) (core.MessageID, error) {
+	body, err := from.FetchFile(ctx, f)
+	if err != nil {
+		return "", fmt.Errorf("fetch file: %w", err)
+	}
+	defer body.Close()
+	id, err := to.SendFile(ctx, ch, root, m, connector.File{Name: f.Name, MimeType: f.MimeType, Size: f.Size, Body: io.LimitReader(body, f.Size)})
+	if err != nil {
+		return "", fmt.Errorf("send file: %w", err)
+	}
+	return id, nil
+}

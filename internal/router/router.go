@@ -1,0 +1,136 @@
+package router
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"parley/internal/connector"
+	"parley/internal/core"
+	"parley/internal/delivery"
+	"parley/internal/msgmap"
+	"parley/internal/store"
+)
+
+// Clients finds the client of an installed workspace.
+type Clients interface {
+	Client(p core.Platform, ws core.WorkspaceID) (connector.Client, error)
+}
+
+// Router routes events to their destinations.
+type Router struct {
+	clients Clients
+	msgs    *msgmap.Map
+	lanes   *delivery.Lanes
+	log     *slog.Logger
+	ttl     time.Duration
+	names   func(core.Platform, core.WorkspaceID) string
+	pseudo  func(string) string
+
+	links atomic.Pointer[links]
+}
+
+// Options configures a Router.
+type Options struct {
+	Clients  Clients
+	Messages *msgmap.Map
+	Lanes    *delivery.Lanes
+	Logger   *slog.Logger
+	// DeliveryTTL bounds how long one delivery is retried.
+	DeliveryTTL time.Duration
+	// WorkspaceName names a workspace for display next to authors
+	// ("Alice (acme)"), so people can tell which company someone is from.
+	WorkspaceName func(core.Platform, core.WorkspaceID) string
+	// Pseudonym turns IDs into keyed hashes for logs.
+	Pseudonym func(string) string
+}
+
+// New returns a router with no links.
+func New(o Options) *Router {
+	r := &Router{clients: o.Clients, msgs: o.Messages, lanes: o.Lanes, log: o.Logger, ttl: o.DeliveryTTL, names: o.WorkspaceName, pseudo: o.Pseudonym}
+	r.links.Store(indexLinks(nil))
+	return r
+}
+
+// SetLinks replaces the set of links.
+func (r *Router) SetLinks(all []store.Link) { r.links.Store(indexLinks(all)) }
+
+// Route submits ev to every destination of its room and calls done once
+// all of them finished (delivered, or given up on). done receives the first
+// error, if any.
+func (r *Router) Route(ctx context.Context, ev core.Event, done func(error)) {
+	dests := r.links.Load().destinations(ev.Tenant, ev.Source)
+	if len(dests) == 0 {
+		done(nil)
+		return
+	}
+	if echo, err := r.msgs.IsCopy(ctx, ev.Tenant, ev.MessageRef()); err == nil && echo && ev.Kind == core.Posted {
+		r.log.Debug("echo dropped", "platform", ev.Source.Platform)
+		done(nil)
+		return
+	}
+
+	var (
+		mu       sync.Mutex
+		pending  = len(dests)
+		firstErr error
+	)
+	finish := func(dest core.ChannelRef, err error) {
+		if err != nil {
+			r.log.Warn("delivery failed", "kind", ev.Kind, "to", dest.Platform, "channel", r.pseudo(dest.String()), "reason", delivery.Reason(err), "err", err)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+		if pending--; pending == 0 {
+			done(firstErr)
+		}
+	}
+	deadline := ev.Time.Add(r.ttl)
+	if ev.Time.IsZero() {
+		deadline = time.Now().Add(r.ttl)
+	}
+	for _, dest := range dests {
+		r.lanes.Submit(string(ev.Tenant)+"|"+dest.String(), delivery.Job{
+			Do:       func(ctx context.Context) error { return r.deliver(ctx, ev, dest) },
+			Done:     func(err error) { finish(dest, err) },
+			Deadline: deadline,
+		})
+	}
+}
+
+// deliver performs ev at one destination.
+func (r *Router) deliver(ctx context.Context, ev core.Event, dest core.ChannelRef) error {
+	client, err := r.clients.Client(dest.Platform, dest.Workspace)
+	if err != nil {
+		return fmt.Errorf("destination workspace: %w", err)
+	}
+	switch ev.Kind {
+	case core.Posted:
+		return r.post(ctx, ev, dest, client)
+	case core.Edited:
+		return r.edit(ctx, ev, dest, client)
+	case core.Deleted:
+		return r.delete(ctx, ev, dest, client)
+	case core.ReactionAdded, core.ReactionRemoved:
+		return r.react(ctx, ev, dest, client)
+	default:
+		return fmt.Errorf("event kind %q: %w", ev.Kind, connector.ErrPermanent)
+	}
+}
+
+// copyOf finds the copy in dest of the message msg (in ev's source channel).
+func (r *Router) copyOf(ctx context.Context, ev core.Event, msg core.MessageID, dest core.ChannelRef) (core.MessageID, error) {
+	id, err := r.msgs.Find(ctx, ev.Tenant, core.MessageRef{ChannelRef: ev.Source, Message: msg}, dest)
+	if errors.Is(err, msgmap.ErrNotFound) {
+		// Posted before the link existed, or expired: nothing to change.
+		return "", fmt.Errorf("no copy of the message at the destination: %w", connector.ErrNotFound)
+	}
+	return id, err
+}

@@ -1,0 +1,116 @@
+package sandbox
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"gopkg.in/yaml.v3"
+)
+
+// gatewayConfig writes the config with which `parley serve` runs the
+// sandbox's gateway. Secrets are file: references into a 0700 directory
+// beside it, never inline, and the gateway's own data directory (database,
+// bus, keys) is separate from these fixtures.
+type gatewayConfig struct {
+	dataDir, listen, certFile, keyFile, caFile, slackAPI string
+	demo                                                 *slackDemo
+}
+
+func (c gatewayConfig) write(path string, s *secrets, signing, adminToken string) error {
+	type ch struct {
+		Platform  string `yaml:"platform"`
+		Workspace string `yaml:"workspace"`
+		Channel   string `yaml:"channel"`
+	}
+	type ws struct {
+		Platform string `yaml:"platform"`
+		ID       string `yaml:"id"`
+		Name     string `yaml:"name"`
+		BotToken string `yaml:"bot_token"`
+	}
+	var workspaces []ws
+	for _, w := range c.demo.workspaces {
+		ref, err := s.put("slack-"+w.ID+"-bot-token", c.demo.bots[w.ID])
+		if err != nil {
+			return err
+		}
+		workspaces = append(workspaces, ws{Platform: "slack", ID: w.ID, Name: w.Name, BotToken: ref})
+	}
+	var links []any
+	for _, l := range c.demo.links {
+		var channels []ch
+		for _, c := range l.Channels {
+			channels = append(channels, ch{c.Platform, c.Workspace, c.Channel})
+		}
+		links = append(links, map[string]any{"id": l.ID, "name": l.Name, "channels": channels})
+	}
+	signingRef, err := s.put("slack-signing-secret", signing)
+	if err != nil {
+		return err
+	}
+	adminRef, err := s.put("admin-token", adminToken)
+	if err != nil {
+		return err
+	}
+	doc := map[string]any{
+		"data_dir": c.dataDir,
+		"public":   map[string]any{"listen": c.listen, "cert_file": c.certFile, "key_file": c.keyFile},
+		"admin":    map[string]any{"listen": "127.0.0.1:0", "token": adminRef},
+		"tls":      map[string]any{"ca_file": c.caFile},
+		"slack":    map[string]any{"signing_secret": signingRef, "api_url": c.slackAPI},
+		"tenants": []any{map[string]any{
+			"id": "demo", "name": "Demo tenant",
+			"workspaces": workspaces,
+			"links":      links,
+		}},
+	}
+	b, err := yaml.Marshal(doc)
+	if err != nil {
+		return err
+	}
+	header := "# Written by `parley sandbox`; run with: parley serve --config " + filepath.Base(path) + "\n"
+	return os.WriteFile(path, append([]byte(header), b...), 0o600)
+}
+
+// secrets writes sandbox secrets as files that the config references.
+type secrets struct{ dir string }
+
+func newSecrets(dir string) *secrets { return &secrets{dir: dir} }
+
+func (s *secrets) put(name, value string) (string, error) {
+	if err := os.MkdirAll(s.dir, 0o700); err != nil {
+		return "", err
+	}
+	p := filepath.Join(s.dir, name)
+	if err := os.WriteFile(p, []byte(value), 0o600); err != nil {
+		return "", fmt.Errorf("sandbox secret: %w", err)
+	}
+	return "file:" + p, nil
+}
+
+// writeLeaf writes the sandbox's server certificate and key as PEM files.
+func writeLeaf(dir string, leaf tls.Certificate) (certFile, keyFile string, err error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", "", err
+	}
+	var certPEM []byte
+	for _, der := range leaf.Certificate {
+		certPEM = append(certPEM, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})...)
+	}
+	keyDER, err := x509.MarshalPKCS8PrivateKey(leaf.PrivateKey)
+	if err != nil {
+		return "", "", err
+	}
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(certFile, certPEM, 0o644); err != nil {
+		return "", "", err
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+		return "", "", err
+	}
+	return certFile, keyFile, nil
+}

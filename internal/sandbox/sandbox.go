@@ -1,0 +1,224 @@
+package sandbox
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"parley/internal/config"
+	slackemu "parley/internal/emulator/slack"
+	"parley/internal/gateway"
+	"parley/internal/tlsconf"
+)
+
+// Options configures a sandbox.
+type Options struct {
+	// DataDir holds everything the sandbox writes; created if missing.
+	DataDir string
+	// Listen is the gateway's public listener; port 0 picks a free port.
+	Listen string
+	// Manifest is where the manifest goes; default DataDir/sandbox.json.
+	Manifest string
+	// NoGateway runs only the emulators and writes a gateway config for
+	// `parley serve --config` to run the gateway in its own process.
+	NoGateway bool
+	// Logger receives the gateway's and emulators' logs.
+	Logger *slog.Logger
+	// EventRetryDelays lets tests shorten the emulators' redelivery delays.
+	EventRetryDelays []time.Duration
+	// BenchChannels adds that many extra linked channel pairs (acme
+	// bench-N ↔ globex bench-N) for benchmarks that spread load the way
+	// many conversations do.
+	BenchChannels int
+}
+
+// Sandbox is a running sandbox.
+type Sandbox struct {
+	Manifest     *Manifest
+	ManifestPath string
+
+	gw      *gateway.Gateway
+	servers []*http.Server
+	emu     *slackemu.Emulator
+	ca      *tlsconf.CA
+	leaf    tls.Certificate
+	log     *slog.Logger
+	wg      sync.WaitGroup
+}
+
+// Start brings everything up and writes the manifest. Close stops it.
+func Start(ctx context.Context, o Options) (sb *Sandbox, err error) {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Listen == "" {
+		o.Listen = "127.0.0.1:0"
+	}
+	if err := os.MkdirAll(o.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("sandbox data dir: %w", err)
+	}
+	if o.Manifest == "" {
+		o.Manifest = filepath.Join(o.DataDir, "sandbox.json")
+	}
+	sb = &Sandbox{ManifestPath: o.Manifest, log: o.Logger}
+	defer func() {
+		if err != nil {
+			sb.Close(context.Background())
+		}
+	}()
+
+	ca, err := tlsconf.NewCA("Parley sandbox CA")
+	if err != nil {
+		return nil, err
+	}
+	caFile, err := ca.WriteFiles(o.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	leaf, err := ca.Issue("127.0.0.1", "localhost", "::1")
+	if err != nil {
+		return nil, err
+	}
+	sb.ca, sb.leaf = ca, leaf
+	certFile, keyFile, err := writeLeaf(filepath.Join(o.DataDir, "tls"), leaf)
+	if err != nil {
+		return nil, err
+	}
+
+	// The gateway's address must be known before the apps are registered
+	// with their request URLs.
+	publicAddr, err := reserve(o.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("--listen: %w", err)
+	}
+	publicURL := "https://" + publicAddr
+
+	sb.emu = slackemu.New(slackemu.Options{HTTPClient: tlsconf.HTTPClient(ca.Pool()), RetryDelays: o.EventRetryDelays, Logger: o.Logger.With("emulator", "slack")})
+	slackURL, err := sb.serve(tlsconf.Server(leaf), sb.emu.Handler(), o.Logger)
+	if err != nil {
+		return nil, err
+	}
+	sb.emu.SetBaseURL(slackURL)
+
+	secrets := newSecrets(filepath.Join(o.DataDir, "secrets"))
+	signing := randomHex(32)
+	demo, err := buildSlackDemo(sb.emu, slackemu.AppSpec{
+		Name: "Parley", ClientID: "parley-sandbox", ClientSecret: randomHex(16), SigningSecret: signing,
+		RequestURL: publicURL + "/slack/events", BotScopes: botScopes,
+	}, o.BenchChannels)
+	if err != nil {
+		return nil, err
+	}
+
+	adminToken := randomHex(24)
+	gwCfg := gatewayConfig{
+		dataDir: filepath.Join(o.DataDir, "gateway"), listen: publicAddr, certFile: certFile, keyFile: keyFile, caFile: caFile,
+		slackAPI: slackURL + "/api/", demo: demo,
+	}
+	cfgPath := filepath.Join(o.DataDir, "gateway.yaml")
+	if err := gwCfg.write(cfgPath, secrets, signing, adminToken); err != nil {
+		return nil, err
+	}
+
+	m := &Manifest{
+		CAFile:        caFile,
+		GatewayConfig: cfgPath,
+		Gateway: ManifestGateway{
+			PublicURL: publicURL, AdminToken: adminToken,
+			Inbound: map[string]string{"slack": publicURL + "/slack/events"},
+		},
+		Platforms: ManifestPlatforms{Slack: &ManifestSlack{
+			APIURL: slackURL + "/api/", ControlURL: slackURL + "/_emulator/", Workspaces: demo.workspaces,
+		}},
+		Links: demo.links,
+	}
+
+	if !o.NoGateway {
+		cfg, err := config.Load(cfgPath)
+		if err != nil {
+			return nil, err
+		}
+		sb.gw = gateway.New(cfg, o.Logger)
+		if err := sb.gw.Start(ctx); err != nil {
+			return nil, fmt.Errorf("gateway: %w", err)
+		}
+		m.Gateway.AdminURL = sb.gw.AdminURL()
+	}
+
+	ui := newUI(m, tlsconf.HTTPClient(ca.Pool()))
+	if m.UIURL, err = sb.serve(tlsconf.Server(leaf), ui, o.Logger); err != nil {
+		return nil, err
+	}
+	if err := m.write(o.Manifest); err != nil {
+		return nil, err
+	}
+	sb.Manifest = m
+	return sb, nil
+}
+
+// serve runs h on a fresh loopback TLS listener and returns its base URL.
+func (sb *Sandbox) serve(cfg *tls.Config, h http.Handler, log *slog.Logger) (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	srv := &http.Server{Handler: h, TLSConfig: cfg, ReadHeaderTimeout: 10 * time.Second}
+	sb.servers = append(sb.servers, srv)
+	sb.wg.Add(1)
+	go func() {
+		defer sb.wg.Done()
+		if err := srv.ServeTLS(ln, "", ""); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("sandbox listener stopped", "err", err)
+		}
+	}()
+	return "https://" + ln.Addr().String(), nil
+}
+
+// Close stops the gateway, then the emulators.
+func (sb *Sandbox) Close(ctx context.Context) error {
+	var errs []error
+	if sb.gw != nil {
+		errs = append(errs, sb.gw.Close(ctx))
+	}
+	for _, s := range sb.servers {
+		errs = append(errs, s.Shutdown(ctx))
+	}
+	if sb.emu != nil {
+		sb.emu.Close()
+	}
+	sb.wg.Wait()
+	return errors.Join(errs...)
+}
+
+// reserve resolves a listen address with port 0 to a free port.
+func reserve(addr string) (string, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", err
+	}
+	if port != "0" {
+		return addr, nil
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,203 @@
+package sandbox
+
+import (
+	_ "embed"
+	"encoding/json"
+	"net/http"
+	"sync"
+
+	"github.com/slack-go/slack"
+)
+
+//go:embed ui.html
+var uiPage []byte
+
+// ui is the sandbox's web page: the linked channels side by side, read and
+// written through each platform's user-facing API with the demo people's
+// own tokens — exactly what a person in that workspace sees and does.
+type ui struct {
+	m      *Manifest
+	client *http.Client
+
+	mu    sync.Mutex
+	names map[string]string // user ID → name, for display
+}
+
+func newUI(m *Manifest, c *http.Client) http.Handler {
+	u := &ui{m: m, client: c, names: map[string]string{}}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'")
+		_, _ = w.Write(uiPage)
+	})
+	mux.HandleFunc("GET /api/state", u.state)
+	mux.HandleFunc("POST /api/post", u.post)
+	return mux
+}
+
+type uiChannel struct {
+	Platform  string      `json:"platform"`
+	Workspace string      `json:"workspace"`
+	WSName    string      `json:"workspace_name"`
+	Channel   string      `json:"channel"`
+	Name      string      `json:"name"`
+	People    []uiPerson  `json:"people"`
+	Messages  []uiMessage `json:"messages"`
+	Error     string      `json:"error,omitempty"`
+}
+
+type uiPerson struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+type uiMessage struct {
+	TS        string   `json:"ts"`
+	Author    string   `json:"author"`
+	Text      string   `json:"text"`
+	Bot       bool     `json:"bot"`
+	Reactions []string `json:"reactions,omitempty"`
+	Files     []string `json:"files,omitempty"`
+	Replies   []uiMessage `json:"replies,omitempty"`
+}
+
+func (u *ui) slackAPI(token string) *slack.Client {
+	return slack.New(token, slack.OptionAPIURL(u.m.Platforms.Slack.APIURL), slack.OptionHTTPClient(u.client))
+}
+
+func (u *ui) workspace(id string) *SlackWorkspace {
+	for i, w := range u.m.Platforms.Slack.Workspaces {
+		if w.ID == id {
+			return &u.m.Platforms.Slack.Workspaces[i]
+		}
+	}
+	return nil
+}
+
+func (u *ui) state(w http.ResponseWriter, r *http.Request) {
+	var out []uiChannel
+	for _, l := range u.m.Links {
+		for _, c := range l.Channels {
+			ws := u.workspace(c.Workspace)
+			if ws == nil {
+				continue
+			}
+			uc := uiChannel{Platform: c.Platform, Workspace: c.Workspace, WSName: ws.Name, Channel: c.Channel}
+			for _, ch := range ws.Channels {
+				if ch.ID == c.Channel {
+					uc.Name = ch.Name
+				}
+			}
+			for _, p := range ws.Users {
+				uc.People = append(uc.People, uiPerson{ID: p.ID, Name: p.Name})
+			}
+			msgs, err := u.read(r, ws, c.Channel)
+			if err != nil {
+				uc.Error = err.Error()
+			}
+			uc.Messages = msgs
+			out = append(out, uc)
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(out)
+}
+
+// read returns the channel's last messages, oldest first, with replies.
+func (u *ui) read(r *http.Request, ws *SlackWorkspace, ch string) ([]uiMessage, error) {
+	api := u.slackAPI(ws.Users[0].Token)
+	h, err := api.GetConversationHistoryContext(r.Context(), &slack.GetConversationHistoryParameters{ChannelID: ch, Limit: 20})
+	if err != nil {
+		return nil, err
+	}
+	var out []uiMessage
+	for i := len(h.Messages) - 1; i >= 0; i-- {
+		m := u.message(r, api, h.Messages[i])
+		if h.Messages[i].ReplyCount > 0 {
+			replies, _, _, err := api.GetConversationRepliesContext(r.Context(), &slack.GetConversationRepliesParameters{ChannelID: ch, Timestamp: h.Messages[i].Timestamp, Limit: 50})
+			if err == nil {
+				for _, rep := range replies {
+					if rep.Timestamp != h.Messages[i].Timestamp {
+						m.Replies = append(m.Replies, u.message(r, api, rep))
+					}
+				}
+			}
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+func (u *ui) message(r *http.Request, api *slack.Client, m slack.Message) uiMessage {
+	um := uiMessage{TS: m.Timestamp, Text: m.Text, Author: m.Username, Bot: m.BotID != ""}
+	if um.Author == "" {
+		um.Author = u.name(r, api, m.User)
+	}
+	for _, re := range m.Reactions {
+		um.Reactions = append(um.Reactions, re.Name)
+	}
+	for _, f := range m.Files {
+		um.Files = append(um.Files, f.Name)
+	}
+	return um
+}
+
+func (u *ui) name(r *http.Request, api *slack.Client, id string) string {
+	u.mu.Lock()
+	n, ok := u.names[id]
+	u.mu.Unlock()
+	if ok || id == "" {
+		return n
+	}
+	p, err := api.GetUserInfoContext(r.Context(), id)
+	if err != nil {
+		return id
+	}
+	n = p.Name
+	u.mu.Lock()
+	u.names[id] = n
+	u.mu.Unlock()
+	return n
+}
+
+type postRequest struct {
+	Workspace string `json:"workspace"`
+	Channel   string `json:"channel"`
+	User      string `json:"user"`
+	Text      string `json:"text"`
+	ThreadTS  string `json:"thread_ts"`
+}
+
+// post acts as the chosen person, with their own user token.
+func (u *ui) post(w http.ResponseWriter, r *http.Request) {
+	var req postRequest
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&req); err != nil {
+		http.Error(w, "bad request: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	ws := u.workspace(req.Workspace)
+	if ws == nil {
+		http.Error(w, "unknown workspace", http.StatusBadRequest)
+		return
+	}
+	var token string
+	for _, p := range ws.Users {
+		if p.ID == req.User {
+			token = p.Token
+		}
+	}
+	if token == "" || req.Text == "" {
+		http.Error(w, "unknown user or empty text", http.StatusBadRequest)
+		return
+	}
+	opts := []slack.MsgOption{slack.MsgOptionText(req.Text, false)}
+	if req.ThreadTS != "" {
+		opts = append(opts, slack.MsgOptionTS(req.ThreadTS))
+	}
+	if _, _, err := u.slackAPI(token).PostMessageContext(r.Context(), req.Channel, opts...); err != nil {
+		http.Error(w, "post failed: "+err.Error(), http.StatusBadGateway)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
