@@ -10,17 +10,17 @@ import (
 type Config struct {
 	// DataDir holds the embedded database, the JetStream store and the
 	// default key file. Created 0700 if missing.
-	DataDir string    `yaml:"data_dir"`
-	Public  Listener  `yaml:"public"`
-	Admin   Admin     `yaml:"admin"`
-	Keys    Keys      `yaml:"keys"`
-	Bus     Bus       `yaml:"bus"`
-	Store   Store     `yaml:"store"`
-	Relay   Relay     `yaml:"relay"`
-	Log     Log       `yaml:"log"`
-	TLS     TLS       `yaml:"tls"`
-	Slack   Slack     `yaml:"slack"`
-	Tenants []Tenant  `yaml:"tenants"`
+	DataDir string   `yaml:"data_dir"`
+	Public  Listener `yaml:"public"`
+	Admin   Admin    `yaml:"admin"`
+	Keys    Keys     `yaml:"keys"`
+	Bus     Bus      `yaml:"bus"`
+	Store   Store    `yaml:"store"`
+	Relay   Relay    `yaml:"relay"`
+	Log     Log      `yaml:"log"`
+	TLS     TLS      `yaml:"tls"`
+	Slack   Slack    `yaml:"slack"`
+	Tenants []Tenant `yaml:"tenants"`
 }
 
 // Listener is an HTTPS listener. The public one receives webhooks.

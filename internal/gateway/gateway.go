@@ -37,10 +37,10 @@ type Gateway struct {
 	slack   *slackconn.Connector
 	clients *clients
 
-	public, admin       *http.Server
-	publicLn, adminLn   net.Listener
-	cancel              context.CancelFunc
-	wg                  sync.WaitGroup
+	public, admin     *http.Server
+	publicLn, adminLn net.Listener
+	cancel            context.CancelFunc
+	wg                sync.WaitGroup
 }
 
 // New prepares a gateway; it does no I/O.

@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"net/http"
 	"os"
@@ -112,7 +111,9 @@ func (w *world) api(p Person) *slack.Client {
 
 // readers rotate over a workspace's people so polling stays inside each
 // token's rate limit, as several people's clients would.
-func (w *world) reader(ws SlackWorkspace, i int) *slack.Client { return w.api(ws.Users[i%len(ws.Users)]) }
+func (w *world) reader(ws SlackWorkspace, i int) *slack.Client {
+	return w.api(ws.Users[i%len(ws.Users)])
+}
 
 // await polls the channel's history (and threads) as people of ws until
 // match finds a message, or fails after the deadline.
@@ -373,4 +374,3 @@ func mustRead(t *testing.T, path string) []byte {
 	return b
 }
 
-var _ = io.Discard

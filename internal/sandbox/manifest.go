@@ -9,12 +9,12 @@ import (
 
 // Manifest is the contract in SANDBOX.md. Field names are binding.
 type Manifest struct {
-	CAFile        string               `json:"ca_file"`
-	Gateway       ManifestGateway      `json:"gateway"`
-	GatewayConfig string               `json:"gateway_config"`
-	UIURL         string               `json:"ui_url"`
-	Platforms     ManifestPlatforms    `json:"platforms"`
-	Links         []ManifestLink       `json:"links"`
+	CAFile        string            `json:"ca_file"`
+	Gateway       ManifestGateway   `json:"gateway"`
+	GatewayConfig string            `json:"gateway_config"`
+	UIURL         string            `json:"ui_url"`
+	Platforms     ManifestPlatforms `json:"platforms"`
+	Links         []ManifestLink    `json:"links"`
 }
 
 // ManifestGateway says where the gateway is.

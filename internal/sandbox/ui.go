@@ -53,12 +53,12 @@ type uiPerson struct {
 }
 
 type uiMessage struct {
-	TS        string   `json:"ts"`
-	Author    string   `json:"author"`
-	Text      string   `json:"text"`
-	Bot       bool     `json:"bot"`
-	Reactions []string `json:"reactions,omitempty"`
-	Files     []string `json:"files,omitempty"`
+	TS        string      `json:"ts"`
+	Author    string      `json:"author"`
+	Text      string      `json:"text"`
+	Bot       bool        `json:"bot"`
+	Reactions []string    `json:"reactions,omitempty"`
+	Files     []string    `json:"files,omitempty"`
 	Replies   []uiMessage `json:"replies,omitempty"`
 }
 
