@@ -373,4 +373,3 @@ func mustRead(t *testing.T, path string) []byte {
 	}
 	return b
 }
-
