@@ -1,0 +1,65 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"parley/internal/core"
+	"parley/internal/store"
+)
+
+const workspaceColumns = `tenant, platform, id, name, credentials, healthy, updated`
+
+// PutWorkspace implements store.Store.
+func (s *Store) PutWorkspace(ctx context.Context, w store.Workspace) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if err := tenantExists(ctx, tx, w.Tenant); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO workspaces (`+workspaceColumns+`)
+			VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (tenant, platform, id) DO UPDATE SET
+				name = excluded.name, credentials = excluded.credentials,
+				healthy = excluded.healthy, updated = excluded.updated`,
+			string(w.Tenant), string(w.Platform), string(w.ID), w.Name,
+			w.Credentials, w.Healthy, nanos(w.Updated))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("put workspace: %w", err)
+	}
+	return nil
+}
+
+// Workspaces implements store.Store.
+func (s *Store) Workspaces(ctx context.Context, tenant core.TenantID) ([]store.Workspace, error) {
+	return s.workspaces(ctx, `SELECT `+workspaceColumns+` FROM workspaces WHERE tenant = ? ORDER BY platform, id`, string(tenant))
+}
+
+// AllWorkspaces implements store.Store.
+func (s *Store) AllWorkspaces(ctx context.Context) ([]store.Workspace, error) {
+	return s.workspaces(ctx, `SELECT `+workspaceColumns+` FROM workspaces ORDER BY tenant, platform, id`)
+}
+
+func (s *Store) workspaces(ctx context.Context, query string, args ...any) ([]store.Workspace, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("workspaces: %w", err)
+	}
+	defer rows.Close()
+	var out []store.Workspace
+	for rows.Next() {
+		var w store.Workspace
+		var updated int64
+		if err := rows.Scan(&w.Tenant, &w.Platform, &w.ID, &w.Name, &w.Credentials, &w.Healthy, &updated); err != nil {
+			return nil, fmt.Errorf("workspaces: %w", err)
+		}
+		w.Updated = fromNanos(updated)
+		out = append(out, w)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("workspaces: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,168 @@
+// Package store declares where Parley keeps what it must remember between
+// restarts: tenants, connected workspaces, links, wrapped tenant keys, the
+// message map and replay-guard marks. One interface, several back ends
+// (internal/store/sqlite now, PostgreSQL later), all held to one conformance
+// suite in internal/store/storetest.
+//
+// Nothing here is content. Credentials and message-map values arrive already
+// sealed by the vault, and message-map keys are blind indexes, so a copy of
+// the database reveals neither messages nor tokens. Every method that reads
+// or writes tenant data takes the tenant, and back ends must scope every
+// query by it: one tenant can never reach another's rows.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"parley/internal/core"
+)
+
+// Sentinel errors; back ends wrap them with %w.
+var (
+	// ErrNotFound: no such row (or it has expired).
+	ErrNotFound = errors.New("not found")
+	// ErrExists: the row being created is already there.
+	ErrExists = errors.New("already exists")
+	// ErrConflict: the write would break an invariant, such as a channel
+	// belonging to two links of one tenant.
+	ErrConflict = errors.New("conflict")
+)
+
+// Tenant is a Parley customer.
+type Tenant struct {
+	ID      core.TenantID
+	Name    string
+	Created time.Time
+}
+
+// Workspace is one installation of Parley on a platform.
+type Workspace struct {
+	Tenant   core.TenantID
+	Platform core.Platform
+	ID       core.WorkspaceID
+	Name     string
+	// Credentials are the workspace's tokens sealed by the vault; the store
+	// never sees them in clear.
+	Credentials []byte
+	Healthy     bool
+	Updated     time.Time
+}
+
+// Link is a room of channels on several platforms whose messages are relayed
+// to each other. A channel belongs to at most one link of a tenant, so an
+// inbound message maps to exactly one room.
+type Link struct {
+	ID       core.LinkID
+	Tenant   core.TenantID
+	Name     string
+	Channels []core.ChannelRef
+}
+
+// Key purposes. A tenant has one key per purpose so that a blind index never
+// shares a key with encryption.
+const (
+	PurposeData  = "data"
+	PurposeIndex = "index"
+)
+
+// WrappedKey is a tenant key encrypted by the key-encryption key (KEK).
+type WrappedKey struct {
+	Tenant  core.TenantID
+	Purpose string // PurposeData or PurposeIndex
+	KEKID   string // the KEK version that wrapped it
+	Wrapped []byte
+	Created time.Time
+}
+
+// Copy is one entry of the message map: a copy of a relayed message on some
+// platform, found again by a blind index of its MessageRef when the original
+// is edited, deleted, replied to or reacted to.
+type Copy struct {
+	Tenant core.TenantID
+	// Group ties together the copies of one original message (itself a
+	// blind index), so an edit can reach every copy.
+	Group string
+	// Key is the blind index of this copy's MessageRef.
+	Key string
+	// Sealed is this copy's MessageRef sealed by the vault.
+	Sealed []byte
+	// Expires is when the entry may be purged; the zero time means never.
+	Expires time.Time
+}
+
+// Store is Parley's persistent state. Implementations are safe for
+// concurrent use by many goroutines and by several processes sharing the
+// same database.
+type Store interface {
+	// CreateTenant adds a tenant; ErrExists if its ID is taken.
+	CreateTenant(ctx context.Context, t Tenant) error
+	// Tenant returns one tenant; ErrNotFound if absent.
+	Tenant(ctx context.Context, id core.TenantID) (Tenant, error)
+	// Tenants lists every tenant, ordered by ID.
+	Tenants(ctx context.Context) ([]Tenant, error)
+	// DeleteTenant removes the tenant and every row it owns: workspaces,
+	// links, message-map copies and keys. Deleting an absent tenant is not an
+	// error, so an interrupted erasure can simply be run again.
+	DeleteTenant(ctx context.Context, id core.TenantID) error
+
+	// PutWorkspace inserts or replaces the workspace (tenant, platform, id);
+	// ErrNotFound if the tenant does not exist.
+	PutWorkspace(ctx context.Context, w Workspace) error
+	// Workspaces lists the tenant's workspaces.
+	Workspaces(ctx context.Context, tenant core.TenantID) ([]Workspace, error)
+	// AllWorkspaces lists every tenant's workspaces, for start-up.
+	AllWorkspaces(ctx context.Context) ([]Workspace, error)
+
+	// PutLink inserts or replaces the link and its channels; ErrConflict if
+	// a channel already belongs to another link of the tenant, ErrNotFound
+	// if the tenant does not exist.
+	PutLink(ctx context.Context, l Link) error
+	// Links lists the tenant's links, channels in the order they were put.
+	Links(ctx context.Context, tenant core.TenantID) ([]Link, error)
+	// AllLinks lists every tenant's links, for start-up.
+	AllLinks(ctx context.Context) ([]Link, error)
+	// DeleteLink removes a link; ErrNotFound if absent.
+	DeleteLink(ctx context.Context, tenant core.TenantID, id core.LinkID) error
+
+	// PutKey inserts or replaces the key (tenant, purpose).
+	PutKey(ctx context.Context, k WrappedKey) error
+	// CreateKey inserts the key only if (tenant, purpose) has none;
+	// ErrExists otherwise. Two processes creating a tenant's first key race
+	// here, and exactly one wins.
+	CreateKey(ctx context.Context, k WrappedKey) error
+	// ReplaceKey stores k only while (tenant, purpose) still holds prev as
+	// its wrapped bytes; ErrNotFound otherwise. Rotation uses it so that a
+	// re-wrap can never resurrect a key shredded meanwhile.
+	ReplaceKey(ctx context.Context, k WrappedKey, prev []byte) error
+	// Keys lists the tenant's keys.
+	Keys(ctx context.Context, tenant core.TenantID) ([]WrappedKey, error)
+	// AllKeys lists every key, for rotation.
+	AllKeys(ctx context.Context) ([]WrappedKey, error)
+	// DeleteKeys removes the tenant's keys: crypto-shredding.
+	DeleteKeys(ctx context.Context, tenant core.TenantID) error
+
+	// PutCopy inserts or replaces the copy (tenant, key).
+	PutCopy(ctx context.Context, c Copy) error
+	// FindCopy returns the copy with the blind index key; ErrNotFound if
+	// absent or expired.
+	FindCopy(ctx context.Context, tenant core.TenantID, key string) (Copy, error)
+	// GroupCopies lists the unexpired copies of one group.
+	GroupCopies(ctx context.Context, tenant core.TenantID, group string) ([]Copy, error)
+	// DeleteExpired purges message-map copies and replay-guard marks that
+	// expired at or before now, and reports how many rows went.
+	DeleteExpired(ctx context.Context, now time.Time) (int, error)
+
+	// FirstSeen records a replay-guard mark if absent (or expired) and
+	// reports whether this call recorded it; a zero expires never expires.
+	// Marks are not scoped by tenant, so callers put the tenant (or the
+	// platform's globally unique delivery ID) into key. Atomic across goroutines and
+	// processes: of many concurrent calls with one key, exactly one is true.
+	FirstSeen(ctx context.Context, key string, expires time.Time) (bool, error)
+	// ForgetSeen removes a mark, so a delivery that failed can be retried.
+	ForgetSeen(ctx context.Context, key string) error
+
+	// Close releases the database.
+	Close() error
+}
