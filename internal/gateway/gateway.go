@@ -75,6 +75,11 @@ func (g *Gateway) Start(ctx context.Context) (err error) {
 		return fmt.Errorf("keys: %w", err)
 	}
 	g.vault = vault.New(kek, g.store)
+	// Replay guards and bus message IDs are pseudonyms: every node must
+	// derive them with the same key.
+	if err := g.vault.LoadPseudonymKey(ctx); err != nil {
+		return fmt.Errorf("keys: %w", err)
+	}
 	if g.bus, err = bus.Open(ctx, bus.Options{DataDir: g.cfg.DataDir, URL: g.cfg.Bus.URL, MaxAge: g.cfg.Bus.MaxAge, Logger: g.log}); err != nil {
 		return fmt.Errorf("bus: %w", err)
 	}

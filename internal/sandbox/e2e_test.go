@@ -268,6 +268,9 @@ func TestSandboxRelaysBetweenCompanies(t *testing.T) {
 		if m == nil || len(m.Files) == 0 {
 			return false
 		}
+		if !strings.Contains(m.Text, "alice") {
+			t.Fatalf("file post does not name its author: %q", m.Text)
+		}
 		fileURL = m.Files[0].URLPrivateDownload
 		return true
 	})

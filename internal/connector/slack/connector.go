@@ -1,0 +1,85 @@
+package slack
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+
+	"parley/internal/connector"
+	"parley/internal/core"
+)
+
+// Connector is the Slack platform connector. It is safe for concurrent use.
+type Connector struct {
+	cfg Config
+
+	mu       sync.RWMutex
+	installs map[core.WorkspaceID]identity // by team ID
+}
+
+var _ connector.Connector = (*Connector)(nil)
+
+// New returns a Slack connector. It does no I/O.
+func New(cfg Config) *Connector {
+	return &Connector{
+		cfg:      cfg.withDefaults(),
+		installs: make(map[core.WorkspaceID]identity),
+	}
+}
+
+// Platform returns core.Slack.
+func (c *Connector) Platform() core.Platform { return core.Slack }
+
+// Handler serves Slack's Events API request URL.
+func (c *Connector) Handler(sink connector.Sink) http.Handler {
+	return &handler{
+		secret: []byte(c.cfg.SigningSecret.Reveal()),
+		now:    c.cfg.Now,
+		log:    c.cfg.Logger.With("platform", string(core.Slack)),
+		lookup: c.identity,
+		sink:   sink,
+	}
+}
+
+// Install learns the bot's identity with auth.test, so that the handler can
+// recognise the workspace and drop our own posts, and returns the
+// workspace's Client.
+func (c *Connector) Install(ctx context.Context, in connector.Installation) (connector.Client, error) {
+	if in.Token.IsZero() {
+		return nil, fmt.Errorf("install slack workspace: no bot token: %w", connector.ErrAuth)
+	}
+	cl := newClient(c.cfg, in.Token)
+	who, err := cl.authTest(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("install slack workspace: %w", err)
+	}
+	if in.Workspace != "" && in.Workspace != core.WorkspaceID(who.TeamID) {
+		return nil, fmt.Errorf("install slack workspace: the token belongs to another workspace; reconnect it from the right one: %w", connector.ErrPermanent)
+	}
+	cl.id = identity{
+		tenant:    in.Tenant,
+		team:      core.WorkspaceID(who.TeamID),
+		botID:     who.BotID,
+		appID:     who.AppID,
+		botUserID: who.UserID,
+	}
+	c.mu.Lock()
+	c.installs[cl.id.team] = cl.id
+	c.mu.Unlock()
+	return cl, nil
+}
+
+// Uninstall forgets a workspace: its events are ignored from now on.
+func (c *Connector) Uninstall(team core.WorkspaceID) {
+	c.mu.Lock()
+	delete(c.installs, team)
+	c.mu.Unlock()
+}
+
+func (c *Connector) identity(team core.WorkspaceID) (identity, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	id, ok := c.installs[team]
+	return id, ok
+}
