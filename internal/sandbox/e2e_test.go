@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -212,6 +214,9 @@ func TestSandboxRelaysBetweenCompanies(t *testing.T) {
 		return true
 	})
 	t.Logf("acme → globex in %s", took)
+	if icon := w.rawIcon(globex, globexCh, copyTS); !strings.HasPrefix(icon, "https://") {
+		t.Fatalf("copy does not show the author's avatar: icons.image_48 = %q", icon)
+	}
 
 	// A thread reply on the copy lands in the original's thread.
 	reply := "reply-" + randomHex(6)
@@ -363,6 +368,30 @@ func TestSandboxRelaysBetweenCompanies(t *testing.T) {
 			t.Errorf("%s found in the logs", what)
 		}
 	}
+}
+
+// rawIcon reads a message's icons.image_48 from the raw Web API answer
+// (slack-go's Icon type does not carry it).
+func (w *world) rawIcon(ws SlackWorkspace, ch, ts string) string {
+	w.t.Helper()
+	form := url.Values{"channel": {ch}, "latest": {ts}, "inclusive": {"true"}, "limit": {"1"}}
+	req, _ := http.NewRequest(http.MethodPost, w.m.Platforms.Slack.APIURL+"conversations.history", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Authorization", "Bearer "+ws.Users[0].Token)
+	resp, err := w.client.Do(req)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Messages []struct {
+			Icons map[string]string `json:"icons"`
+		} `json:"messages"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || len(out.Messages) != 1 {
+		w.t.Fatalf("conversations.history: %v (%d messages)", err, len(out.Messages))
+	}
+	return out.Messages[0].Icons["image_48"]
 }
 
 func mustRead(t *testing.T, path string) []byte {
