@@ -17,6 +17,7 @@ func bench(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	n := fs.Int("messages", 1000, "messages to relay")
 	conc := fs.Int("concurrency", 8, "people posting at once")
+	seq := fs.Bool("sequential", false, "wait for each copy before posting the next (latency without queueing)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -30,7 +31,7 @@ func bench(ctx context.Context, args []string) error {
 		return err
 	}
 	defer sb.Close(context.Background())
-	res, err := sb.Bench(ctx, sandbox.BenchOptions{Messages: *n, Concurrency: *conc})
+	res, err := sb.Bench(ctx, sandbox.BenchOptions{Messages: *n, Concurrency: *conc, Sequential: *seq})
 	if err != nil {
 		return err
 	}

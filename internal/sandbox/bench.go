@@ -22,6 +22,9 @@ import (
 type BenchOptions struct {
 	Messages    int // total messages relayed
 	Concurrency int // people posting at once
+	// Sequential waits for each copy to arrive before posting the next,
+	// measuring latency without queueing.
+	Sequential bool
 }
 
 // BenchResult is what a relay benchmark measured, from the moment a person's
@@ -72,6 +75,9 @@ func (sb *Sandbox) Bench(ctx context.Context, o BenchOptions) (BenchResult, erro
 	}
 	pairs = pairs[:BenchChannelsFor(o.Messages)]
 	o.Concurrency = max(o.Concurrency, 1)
+	if o.Sequential {
+		o.Concurrency = 1
+	}
 
 	obs := newObserver(o.Messages)
 	url, err := sb.serve(tlsconf.Server(sb.leaf), obs, sb.log)
@@ -105,6 +111,12 @@ func (sb *Sandbox) Bench(ctx context.Context, o BenchOptions) (BenchResult, erro
 				if _, _, err := api.PostMessageContext(ctx, ch, slack.MsgOptionText(fmt.Sprintf("bench-%s-%d hello from the benchmark", run, i), false)); err != nil {
 					errs <- fmt.Errorf("post %d: %w", i, err)
 					return
+				}
+				if o.Sequential {
+					if err := obs.waitOne(ctx, fmt.Sprintf("bench-%s-%d", run, i), 10*time.Second); err != nil {
+						errs <- err
+						return
+					}
 				}
 			}
 		}()
@@ -157,10 +169,32 @@ type observer struct {
 	arrived map[string]time.Time
 	want    int
 	done    chan struct{}
+	changed chan struct{} // signalled (without blocking) on every arrival
 }
 
 func newObserver(want int) *observer {
-	return &observer{arrived: map[string]time.Time{}, want: want, done: make(chan struct{})}
+	return &observer{arrived: map[string]time.Time{}, want: want, done: make(chan struct{}), changed: make(chan struct{}, 1)}
+}
+
+// waitOne waits for one message's copy.
+func (o *observer) waitOne(ctx context.Context, key string, limit time.Duration) error {
+	t := time.NewTimer(limit)
+	defer t.Stop()
+	for {
+		o.mu.Lock()
+		_, ok := o.arrived[key]
+		o.mu.Unlock()
+		if ok {
+			return nil
+		}
+		select {
+		case <-o.changed:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+			return fmt.Errorf("bench: %s did not arrive within %s", key, limit)
+		}
+	}
 }
 
 func (o *observer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -188,6 +222,10 @@ func (o *observer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		o.mu.Lock()
 		if _, dup := o.arrived[key]; !dup {
 			o.arrived[key] = at
+			select {
+			case o.changed <- struct{}{}:
+			default:
+			}
 			if len(o.arrived) == o.want {
 				close(o.done)
 			}
