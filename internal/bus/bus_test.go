@@ -3,6 +3,8 @@ package bus
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -327,4 +329,61 @@ func TestZeroDeliveryErrors(t *testing.T) {
 	if d.Ack() == nil || d.Nak(0) == nil || d.InProgress() == nil {
 		t.Fatal("a Delivery not from Consume accepted an ack")
 	}
+}
+
+// TestResetConsumerRedeliversInOrderAtOnce: after a restart, messages that
+// were delivered but never acked come back immediately and before newer
+// ones, not after AckWait.
+func TestResetConsumerRedeliversInOrderAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	b := openEmbeddedForReset(t, dir)
+	for i := range 3 {
+		if err := b.Publish(ctx, Message{Tenant: "t", Lane: "l", ID: fmt.Sprintf("old-%d", i), Data: []byte{byte(i)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := make(chan Delivery, 10)
+	cctx, cancel := context.WithCancel(ctx)
+	go func() { _ = b.Consume(cctx, func(_ context.Context, d Delivery) { got <- d }) }()
+	for range 3 {
+		<-got // delivered, never acked: the process "dies"
+	}
+	cancel()
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	b = openEmbeddedForReset(t, dir)
+	defer b.Close()
+	if err := b.ResetConsumer(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Publish(ctx, Message{Tenant: "t", Lane: "l", ID: "new", Data: []byte{9}}); err != nil {
+		t.Fatal(err)
+	}
+	cctx, cancel = context.WithCancel(ctx)
+	defer cancel()
+	go func() { _ = b.Consume(cctx, func(_ context.Context, d Delivery) { got <- d }) }()
+	want := []string{"old-0", "old-1", "old-2", "new"}
+	for _, id := range want {
+		select {
+		case d := <-got:
+			if d.ID != id {
+				t.Fatalf("got %s, want %s", d.ID, id)
+			}
+			_ = d.Ack()
+		case <-time.After(5 * time.Second): // AckWait below is 1 minute
+			t.Fatalf("%s not redelivered at once", id)
+		}
+	}
+}
+
+func openEmbeddedForReset(t *testing.T, dir string) *Bus {
+	t.Helper()
+	b, err := Open(context.Background(), Options{DataDir: dir, AckWait: time.Minute, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -113,3 +113,18 @@ func (b *Bus) delivery(msg jetstream.Msg) (Delivery, error) {
 		msg:     msg,
 	}, nil
 }
+
+// ResetConsumer deletes the router's durable consumer so that the next
+// Consume starts again at the oldest message still on the stream. With
+// work-queue retention those are exactly the messages never acknowledged,
+// so after a restart they are redelivered at once and in stream order —
+// instead of after AckWait and behind newer ones. Only a single node may
+// do this (the embedded mode): on a shared cluster it would disturb the
+// other nodes' deliveries.
+func (b *Bus) ResetConsumer(ctx context.Context) error {
+	err := b.js.DeleteConsumer(ctx, b.opts.Stream, ConsumerName)
+	if err != nil && !errors.Is(err, jetstream.ErrConsumerNotFound) {
+		return fmt.Errorf("bus: reset consumer: %w", err)
+	}
+	return nil
+}

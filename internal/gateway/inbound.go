@@ -52,27 +52,3 @@ func (in inbound) FirstSeen(ctx context.Context, p core.Platform, id core.EventI
 func (in inbound) Forget(ctx context.Context, p core.Platform, id core.EventID) error {
 	return in.g.store.ForgetSeen(ctx, in.seenKey(p, id))
 }
-
-// consume feeds the bus to the router. A bus message is acknowledged when
-// every destination has it (or has definitively failed), so a crash before
-// that redelivers it.
-func (g *Gateway) consume(ctx context.Context) {
-	err := g.bus.Consume(ctx, func(ctx context.Context, d bus.Delivery) {
-		plain, err := g.vault.Open(ctx, d.Tenant, d.Data, eventAAD(d.Tenant))
-		if err != nil {
-			g.log.Error("undecryptable event dropped", "tenant", g.vault.Pseudonym(string(d.Tenant)), "err", err)
-			_ = d.Ack()
-			return
-		}
-		var ev core.Event
-		if err := json.Unmarshal(plain, &ev); err != nil {
-			g.log.Error("undecodable event dropped", "err", err)
-			_ = d.Ack()
-			return
-		}
-		g.router.Route(ctx, ev, func(error) { _ = d.Ack() })
-	})
-	if err != nil && ctx.Err() == nil {
-		g.log.Error("bus consumer stopped", "err", err)
-	}
-}
