@@ -10,17 +10,18 @@ import (
 type Config struct {
 	// DataDir holds the embedded database, the JetStream store and the
 	// default key file. Created 0700 if missing.
-	DataDir string   `yaml:"data_dir"`
-	Public  Listener `yaml:"public"`
-	Admin   Admin    `yaml:"admin"`
-	Keys    Keys     `yaml:"keys"`
-	Bus     Bus      `yaml:"bus"`
-	Store   Store    `yaml:"store"`
-	Relay   Relay    `yaml:"relay"`
-	Log     Log      `yaml:"log"`
-	TLS     TLS      `yaml:"tls"`
-	Slack   Slack    `yaml:"slack"`
-	Tenants []Tenant `yaml:"tenants"`
+	DataDir string     `yaml:"data_dir"`
+	Public  Listener   `yaml:"public"`
+	Admin   Admin      `yaml:"admin"`
+	Keys    Keys       `yaml:"keys"`
+	Bus     Bus        `yaml:"bus"`
+	Store   Store      `yaml:"store"`
+	Relay   Relay      `yaml:"relay"`
+	Traffic TrafficLog `yaml:"traffic_log"`
+	Log     Log        `yaml:"log"`
+	TLS     TLS        `yaml:"tls"`
+	Slack   Slack      `yaml:"slack"`
+	Tenants []Tenant   `yaml:"tenants"`
 }
 
 // Listener is an HTTPS listener. The public one receives webhooks.
@@ -71,6 +72,12 @@ type Relay struct {
 	MessageMapTTL time.Duration `yaml:"message_map_ttl"`
 	// DeliveryTTL is how long delivery to a destination is retried.
 	DeliveryTTL time.Duration `yaml:"delivery_ttl"`
+}
+
+// TrafficLog configures the content-free record of what was relayed.
+type TrafficLog struct {
+	// Retention is how long entries are kept before they are destroyed.
+	Retention time.Duration `yaml:"retention"`
 }
 
 // Log configures logging.

@@ -144,6 +144,9 @@ func (c *Config) applyDefaults(dir string) {
 	if c.Relay.DeliveryTTL == 0 {
 		c.Relay.DeliveryTTL = 24 * time.Hour
 	}
+	if c.Traffic.Retention == 0 {
+		c.Traffic.Retention = 72 * time.Hour
+	}
 	if c.Log.Level == "" {
 		c.Log.Level = "info"
 	}

@@ -2,6 +2,8 @@ package delivery
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -12,10 +14,14 @@ type Job struct {
 	// Do performs the delivery. Its error decides what happens next (see
 	// Classify).
 	Do func(ctx context.Context) error
-	// Done is called exactly once with nil or the final error.
-	Done func(err error)
+	// Done is called exactly once with nil or the final error, and how
+	// many attempts were made.
+	Done func(err error, attempts int)
 	// Deadline: after it, retrying stops with the last error.
 	Deadline time.Time
+	// Breaker names the destination workspace whose circuit breaker
+	// guards this job; empty for none.
+	Breaker string
 }
 
 // Lanes owns the lane goroutines.
@@ -24,6 +30,9 @@ type Lanes struct {
 	cancel context.CancelFunc
 	log    *slog.Logger
 	policy Policy
+	// Breakers is shared by all lanes: a breaker guards a workspace, and
+	// a workspace has many channels.
+	Breakers *Breakers
 
 	mu    sync.Mutex
 	lanes map[string]*lane
@@ -38,7 +47,7 @@ type lane struct {
 // New starts an empty set of lanes. Close stops them.
 func New(log *slog.Logger, policy Policy) *Lanes {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Lanes{ctx: ctx, cancel: cancel, log: log, policy: policy.withDefaults(), lanes: map[string]*lane{}}
+	return &Lanes{ctx: ctx, cancel: cancel, log: log, policy: policy.withDefaults(), lanes: map[string]*lane{}, Breakers: &Breakers{}}
 }
 
 // Submit appends job to the lane named key, starting the lane if idle. It
@@ -47,7 +56,7 @@ func (l *Lanes) Submit(key string, job Job) {
 	l.mu.Lock()
 	if l.ctx.Err() != nil {
 		l.mu.Unlock()
-		job.Done(context.Canceled)
+		job.Done(context.Canceled, 0)
 		return
 	}
 	ln := l.lanes[key]
@@ -77,6 +86,17 @@ func (l *Lanes) Depth(key string) int {
 	return 0
 }
 
+// Depths returns the depth of every busy lane.
+func (l *Lanes) Depths() map[string]int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make(map[string]int, len(l.lanes))
+	for k, ln := range l.lanes {
+		out[k] = len(ln.queue)
+	}
+	return out
+}
+
 // run drains one lane, then exits; the next Submit starts it again, so an
 // idle channel costs no goroutine.
 func (l *Lanes) run(key string, ln *lane) {
@@ -92,7 +112,8 @@ func (l *Lanes) run(key string, ln *lane) {
 		job := ln.queue[0]
 		l.mu.Unlock()
 
-		job.Done(l.attempt(job))
+		attempts, err := l.attempt(job)
+		job.Done(err, attempts)
 
 		l.mu.Lock()
 		ln.queue = ln.queue[1:]
@@ -100,28 +121,52 @@ func (l *Lanes) run(key string, ln *lane) {
 	}
 }
 
-// attempt retries job per the policy.
-func (l *Lanes) attempt(job Job) error {
+// attempt retries job per the policy and returns the number of attempts
+// made and the final error.
+func (l *Lanes) attempt(job Job) (attempts int, err error) {
 	for try := 0; ; try++ {
-		err := job.Do(l.ctx)
+		if job.Breaker != "" {
+			if wait := l.Breakers.Wait(job.Breaker); wait > 0 {
+				if err := l.sleep(wait, job.Deadline); err != nil {
+					return try, fmt.Errorf("destination paused after repeated failures: %w", err)
+				}
+			}
+		}
+		err = job.Do(l.ctx)
+		if job.Breaker != "" {
+			l.Breakers.Report(job.Breaker, err)
+		}
 		if err == nil {
-			return nil
+			return try + 1, nil
 		}
 		wait, retry := l.policy.next(err, try)
 		if !retry || l.ctx.Err() != nil {
-			return err
-		}
-		if !job.Deadline.IsZero() && time.Now().Add(wait).After(job.Deadline) {
-			return err
+			return try + 1, err
 		}
 		l.log.Debug("delivery retry", "attempt", try+1, "wait", wait, "reason", Reason(err))
-		t := time.NewTimer(wait)
-		select {
-		case <-t.C:
-		case <-l.ctx.Done():
-			t.Stop()
-			return l.ctx.Err()
+		if serr := l.sleep(wait, job.Deadline); serr != nil {
+			if errors.Is(serr, errDeadline) {
+				return try + 1, err
+			}
+			return try + 1, serr
 		}
+	}
+}
+
+var errDeadline = errors.New("delivery time-to-live expired")
+
+// sleep waits d unless that passes the deadline or the lanes close.
+func (l *Lanes) sleep(d time.Duration, deadline time.Time) error {
+	if !deadline.IsZero() && time.Now().Add(d).After(deadline) {
+		return errDeadline
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-l.ctx.Done():
+		return l.ctx.Err()
 	}
 }
 

@@ -36,7 +36,7 @@ func TestLaneOrderAndIsolation(t *testing.T) {
 	var fast []int
 	slowRelease := make(chan struct{})
 	var slowDone atomic.Bool
-	l.Submit("slow", Job{Do: func(ctx context.Context) error { <-slowRelease; return nil }, Done: func(error) { slowDone.Store(true) }})
+	l.Submit("slow", Job{Do: func(ctx context.Context) error { <-slowRelease; return nil }, Done: func(error, int) { slowDone.Store(true) }})
 	var fastDone atomic.Int32
 	for i := range 100 {
 		fails := i%7 == 0 // some jobs fail transiently once; order must hold
@@ -51,7 +51,7 @@ func TestLaneOrderAndIsolation(t *testing.T) {
 				mu.Unlock()
 				return nil
 			},
-			Done: func(error) { fastDone.Add(1) },
+			Done: func(error, int) { fastDone.Add(1) },
 		})
 	}
 	// The fast lane finishes while the slow lane is still blocked.
@@ -97,11 +97,11 @@ func TestPermanentStopsAndDeadline(t *testing.T) {
 	defer l.Close()
 	var calls atomic.Int32
 	got := make(chan error, 2)
-	l.Submit("a", Job{Do: func(context.Context) error { calls.Add(1); return connector.ErrPermanent }, Done: func(err error) { got <- err }})
+	l.Submit("a", Job{Do: func(context.Context) error { calls.Add(1); return connector.ErrPermanent }, Done: func(err error, _ int) { got <- err }})
 	if err := <-got; !errors.Is(err, connector.ErrPermanent) || calls.Load() != 1 {
 		t.Fatalf("permanent: err %v after %d calls", err, calls.Load())
 	}
-	l.Submit("b", Job{Do: func(context.Context) error { return errors.New("down") }, Done: func(err error) { got <- err }, Deadline: time.Now().Add(50 * time.Millisecond)})
+	l.Submit("b", Job{Do: func(context.Context) error { return errors.New("down") }, Done: func(err error, _ int) { got <- err }, Deadline: time.Now().Add(50 * time.Millisecond)})
 	select {
 	case err := <-got:
 		if err == nil {
@@ -109,5 +109,54 @@ func TestPermanentStopsAndDeadline(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("deadline not honoured")
+	}
+}
+
+func TestBreakerPausesAWorkspace(t *testing.T) {
+	now := time.Unix(0, 0)
+	b := &Breakers{Threshold: 3, Cooldown: time.Second, MaxPause: 4 * time.Second, Now: func() time.Time { return now }}
+	fail := errors.New("503")
+	for range 2 {
+		b.Report("ws", fail)
+	}
+	if w := b.Wait("ws"); w != 0 {
+		t.Fatalf("open after 2 failures: %s", w)
+	}
+	b.Report("ws", &connector.RateLimitError{RetryAfter: time.Second}) // pacing, not failure
+	b.Report("ws", fmt.Errorf("x: %w", connector.ErrPermanent))        // not the platform's health
+	b.Report("ws", fail)
+	if w := b.Wait("ws"); w != time.Second {
+		t.Fatalf("after 3 failures wait %s, want 1s", w)
+	}
+	if w := b.Wait("other"); w != 0 {
+		t.Fatalf("another workspace paused: %s", w)
+	}
+	b.Report("ws", fail)
+	b.Report("ws", fail)
+	if w := b.Wait("ws"); w != 4*time.Second { // doubles, capped
+		t.Fatalf("pause did not grow to the cap: %s", w)
+	}
+	if len(b.Open()) != 1 {
+		t.Fatalf("Open = %v", b.Open())
+	}
+	b.Report("ws", nil)
+	if w := b.Wait("ws"); w != 0 {
+		t.Fatalf("success did not close it: %s", w)
+	}
+}
+
+func TestAttemptsReported(t *testing.T) {
+	l := New(quiet(), Policy{BaseBackoff: time.Millisecond, MaxBackoff: time.Millisecond})
+	defer l.Close()
+	var n atomic.Int32
+	got := make(chan int, 1)
+	l.Submit("a", Job{Do: func(context.Context) error {
+		if n.Add(1) < 3 {
+			return errors.New("503")
+		}
+		return nil
+	}, Done: func(err error, attempts int) { got <- attempts }})
+	if a := <-got; a != 3 {
+		t.Fatalf("attempts = %d, want 3", a)
 	}
 }

@@ -12,10 +12,15 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
+	"parley/internal/audit"
 	"parley/internal/bus"
 	"parley/internal/config"
 	slackconn "parley/internal/connector/slack"
+	"parley/internal/core"
 	"parley/internal/delivery"
+	"parley/internal/metrics"
 	"parley/internal/msgmap"
 	"parley/internal/router"
 	"parley/internal/store"
@@ -34,6 +39,8 @@ type Gateway struct {
 	bus     *bus.Bus
 	lanes   *delivery.Lanes
 	router  *router.Router
+	metrics *metrics.Metrics
+	traffic *audit.Traffic
 	slack   *slackconn.Connector
 	clients *clients
 
@@ -93,7 +100,14 @@ func (g *Gateway) Start(ctx context.Context) (err error) {
 	g.clients.add(g.slack)
 
 	g.lanes = delivery.New(g.log, delivery.Policy{})
+	g.metrics = metrics.New()
+	g.metrics.Register(newLaneCollector(g.lanes, g.vault.Pseudonym))
+	g.metrics.Register(&breakerCollector{b: g.lanes.Breakers, pseudo: g.vault.Pseudonym,
+		desc: prometheus.NewDesc("parley_circuit_open", "1 while deliveries to a workspace are paused after repeated failures.", []string{"workspace"}, nil)})
+	g.traffic = audit.NewTraffic(g.store, g.cfg.Traffic.Retention, nil, g.log)
 	g.router = router.New(router.Options{
+		Observer:      observer{traffic: g.traffic, metrics: g.metrics, pseudo: g.vault.Pseudonym},
+		Noticed:       func(p core.Platform) { g.metrics.Notices.WithLabelValues(string(p)).Inc() },
 		Clients:       g.clients,
 		Messages:      msgmap.New(g.store, g.vault, g.cfg.Relay.MessageMapTTL, nil),
 		Lanes:         g.lanes,
@@ -108,9 +122,10 @@ func (g *Gateway) Start(ctx context.Context) (err error) {
 	}
 	runCtx, cancel := context.WithCancel(context.Background())
 	g.cancel = cancel
-	g.wg.Add(2)
+	g.wg.Add(3)
 	go func() { defer g.wg.Done(); g.consume(runCtx) }()
 	go func() { defer g.wg.Done(); g.housekeeping(runCtx) }()
+	go func() { defer g.wg.Done(); g.traffic.Run(runCtx, time.Minute) }()
 	return g.listen()
 }
 

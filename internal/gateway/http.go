@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"parley/internal/core"
 	"parley/internal/tlsconf"
 )
 
@@ -18,12 +19,14 @@ const slackEventsPath = "/slack/events"
 // listen starts the public (webhooks) and admin listeners, both HTTPS.
 func (g *Gateway) listen() error {
 	pub := http.NewServeMux()
-	pub.Handle("POST "+slackEventsPath, g.slack.Handler(inbound{g}))
+	pub.Handle("POST "+slackEventsPath, countInbound(g.metrics, core.Slack, g.slack.Handler(inbound{g})))
 	pub.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 
 	adm := http.NewServeMux()
 	adm.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	adm.Handle("GET /api/v1/status", g.requireAdmin(http.HandlerFunc(g.status)))
+	adm.Handle("GET /api/v1/tenants/{tenant}/traffic", g.requireAdmin(http.HandlerFunc(g.trafficLog)))
+	adm.Handle("GET /metrics", g.requireAdmin(g.metrics.Handler()))
 
 	var err error
 	if g.public, g.publicLn, err = serve(g, g.cfg.Public.Listen, g.cfg.Public.CertFile, g.cfg.Public.KeyFile, pub); err != nil {
@@ -93,4 +96,42 @@ func (g *Gateway) status(w http.ResponseWriter, r *http.Request) {
 	pending, _ := g.bus.Pending(r.Context())
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]any{"workspaces": len(ws), "links": len(links), "bus_pending": pending})
+}
+
+// trafficLog serves a tenant's traffic log: content-free entries since a
+// time (RFC 3339, default: all that is kept).
+func (g *Gateway) trafficLog(w http.ResponseWriter, r *http.Request) {
+	var since time.Time
+	if v := r.URL.Query().Get("since"); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			http.Error(w, "since: want an RFC 3339 time such as 2026-01-02T15:04:05Z", http.StatusBadRequest)
+			return
+		}
+		since = t
+	}
+	entries, err := g.store.Traffic(r.Context(), core.TenantID(r.PathValue("tenant")), since, 10000)
+	if err != nil {
+		http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	type row struct {
+		Time        time.Time `json:"time"`
+		Kind        string    `json:"kind"`
+		Source      string    `json:"source"`
+		SrcPlatform string    `json:"source_platform"`
+		Destination string    `json:"destination"`
+		DstPlatform string    `json:"destination_platform"`
+		Size        int64     `json:"size"`
+		Files       int       `json:"files"`
+		Outcome     string    `json:"outcome"`
+		Attempts    int       `json:"attempts"`
+		LatencyMS   int64     `json:"latency_ms"`
+	}
+	out := make([]row, 0, len(entries))
+	for _, e := range entries {
+		out = append(out, row{e.Time.UTC(), string(e.Kind), e.Src, string(e.SrcPlatform), e.Dst, string(e.DstPlatform), e.Size, e.Files, e.Outcome, e.Attempts, e.Latency.Milliseconds()})
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(out)
 }

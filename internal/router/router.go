@@ -16,6 +16,12 @@ import (
 	"parley/internal/store"
 )
 
+// Observer is told the outcome of every delivery, for the traffic log and
+// metrics. It must not block.
+type Observer interface {
+	Delivered(ctx context.Context, ev core.Event, dest core.ChannelRef, err error, attempts int)
+}
+
 // Clients finds the client of an installed workspace.
 type Clients interface {
 	Client(p core.Platform, ws core.WorkspaceID) (connector.Client, error)
@@ -30,6 +36,8 @@ type Router struct {
 	ttl     time.Duration
 	names   func(core.Platform, core.WorkspaceID) string
 	pseudo  func(string) string
+	observe Observer
+	noticed func(core.Platform)
 
 	links atomic.Pointer[links]
 }
@@ -47,11 +55,15 @@ type Options struct {
 	WorkspaceName func(core.Platform, core.WorkspaceID) string
 	// Pseudonym turns IDs into keyed hashes for logs.
 	Pseudonym func(string) string
+	// Observer, if set, is told every delivery's outcome.
+	Observer Observer
+	// Noticed, if set, is called when a failure notice reached a sender.
+	Noticed func(core.Platform)
 }
 
 // New returns a router with no links.
 func New(o Options) *Router {
-	r := &Router{clients: o.Clients, msgs: o.Messages, lanes: o.Lanes, log: o.Logger, ttl: o.DeliveryTTL, names: o.WorkspaceName, pseudo: o.Pseudonym}
+	r := &Router{clients: o.Clients, msgs: o.Messages, lanes: o.Lanes, log: o.Logger, ttl: o.DeliveryTTL, names: o.WorkspaceName, pseudo: o.Pseudonym, observe: o.Observer, noticed: o.Noticed}
 	r.links.Store(indexLinks(nil))
 	return r
 }
@@ -79,9 +91,13 @@ func (r *Router) Route(ctx context.Context, ev core.Event, done func(error)) {
 		pending  = len(dests)
 		firstErr error
 	)
-	finish := func(dest core.ChannelRef, err error) {
+	finish := func(dest core.ChannelRef, err error, attempts int) {
+		if r.observe != nil {
+			r.observe.Delivered(ctx, ev, dest, err, attempts)
+		}
 		if err != nil {
 			r.log.Warn("delivery failed", "kind", ev.Kind, "to", dest.Platform, "channel", r.pseudo(dest.String()), "reason", delivery.Reason(err), "err", err)
+			r.notifySender(ctx, ev, dest, err)
 		}
 		mu.Lock()
 		defer mu.Unlock()
@@ -99,8 +115,9 @@ func (r *Router) Route(ctx context.Context, ev core.Event, done func(error)) {
 	for _, dest := range dests {
 		r.lanes.Submit(string(ev.Tenant)+"|"+dest.String(), delivery.Job{
 			Do:       func(ctx context.Context) error { return r.deliver(ctx, ev, dest) },
-			Done:     func(err error) { finish(dest, err) },
+			Done:     func(err error, attempts int) { finish(dest, err, attempts) },
 			Deadline: deadline,
+			Breaker:  string(ev.Tenant) + "|" + string(dest.Platform) + "|" + string(dest.Workspace),
 		})
 	}
 }

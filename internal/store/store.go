@@ -164,5 +164,30 @@ type Store interface {
 	ForgetSeen(ctx context.Context, key string) error
 
 	// Close releases the database.
+	// AddTraffic appends one content-free traffic-log entry.
+	AddTraffic(ctx context.Context, e TrafficEntry) error
+	// Traffic lists a tenant's entries at or after since, oldest first, at
+	// most limit of them.
+	Traffic(ctx context.Context, tenant core.TenantID, since time.Time, limit int) ([]TrafficEntry, error)
+	// PurgeTraffic deletes every entry older than before.
+	PurgeTraffic(ctx context.Context, before time.Time) (int, error)
+
 	Close() error
+}
+
+// TrafficEntry records one relay attempt's outcome without content:
+// pseudonymous channels, sizes and counts only.
+type TrafficEntry struct {
+	Tenant      core.TenantID
+	Time        time.Time
+	Kind        core.Kind
+	SrcPlatform core.Platform
+	Src         string // pseudonym of the source channel
+	DstPlatform core.Platform
+	Dst         string // pseudonym of the destination channel
+	Size        int64  // bytes of text and files
+	Files       int
+	Outcome     string // "delivered", or a content-free failure reason
+	Attempts    int
+	Latency     time.Duration
 }

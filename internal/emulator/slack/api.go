@@ -60,6 +60,7 @@ func init() {
 		"conversations.list":           {scope: "channels:read", fn: apiConversationsList},
 		"conversations.join":           {scope: "channels:join", userScope: "channels:write", fn: apiConversationsJoin},
 		"conversations.members":        {scope: "channels:read", fn: apiConversationsMembers},
+		"conversations.kick":           {scope: "channels:manage", userScope: "channels:write", fn: apiConversationsKick},
 		"users.info":                   {scope: "users:read", fn: apiUsersInfo},
 		"users.list":                   {scope: "users:read", fn: apiUsersList},
 		"users.lookupByEmail":          {scope: "users:read.email", fn: apiUsersLookupByEmail},

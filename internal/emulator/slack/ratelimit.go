@@ -42,6 +42,7 @@ var methodTiers = map[string]tier{
 	"conversations.list":           tier2,
 	"conversations.join":           tier3,
 	"conversations.members":        tier4,
+	"conversations.kick":           tier3,
 	"users.info":                   tier4,
 	"users.list":                   tier2,
 	"users.lookupByEmail":          tier3,

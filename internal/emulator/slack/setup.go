@@ -214,6 +214,32 @@ func (e *Emulator) Invite(team, channel, userID string) error {
 	return nil
 }
 
+// Kick removes a member (e.g. the app's bot) from a channel, as a workspace
+// admin does; member_left_channel is sent. The Web API's conversations.kick
+// does the same for a token with the scope.
+func (e *Emulator) Kick(team, channel, userID string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	c := e.st.channels[channel]
+	if c == nil || c.team != team {
+		return fmt.Errorf("kick from %s in %s: channel_not_found", channel, team)
+	}
+	if !c.isMember(userID) {
+		return fmt.Errorf("kick %s from %s: not_in_channel", userID, channel)
+	}
+	e.leaveLocked(c, userID)
+	return nil
+}
+
+// leaveLocked removes a member and tells subscribed apps.
+func (e *Emulator) leaveLocked(c *channel, userID string) {
+	c.members = slices.DeleteFunc(c.members, func(id string) bool { return id == userID })
+	e.emit(c, scopeChannels, map[string]any{
+		"type": "member_left_channel", "user": userID, "channel": c.id,
+		"channel_type": "C", "team": c.team, "event_ts": e.newTS(),
+	})
+}
+
 // joinLocked makes u a member of c and tells subscribed apps; a no-op if u
 // is already a member.
 func (e *Emulator) joinLocked(c *channel, u *user, inviter string) bool {

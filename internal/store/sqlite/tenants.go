@@ -77,6 +77,7 @@ func (s *Store) DeleteTenant(ctx context.Context, id core.TenantID) error {
 		for _, q := range []string{
 			`DELETE FROM tenant_keys WHERE tenant = ?`,
 			`DELETE FROM copies WHERE tenant = ?`,
+			`DELETE FROM traffic WHERE tenant = ?`,
 			`DELETE FROM link_channels WHERE tenant = ?`,
 			`DELETE FROM links WHERE tenant = ?`,
 			`DELETE FROM workspaces WHERE tenant = ?`,

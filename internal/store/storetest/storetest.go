@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"FirstSeenConcurrent", testFirstSeenConcurrent},
 		{"CreateKeyConcurrent", testCreateKeyConcurrent},
 		{"Isolation", testIsolation},
+		{"Traffic", testTraffic},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
 	}

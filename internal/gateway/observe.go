@@ -1,0 +1,137 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"parley/internal/audit"
+	"parley/internal/connector"
+	"parley/internal/core"
+	"parley/internal/delivery"
+	"parley/internal/metrics"
+	"parley/internal/store"
+)
+
+// observer records every delivery in the traffic log and the metrics:
+// platforms, pseudonyms, sizes and outcomes, never content.
+type observer struct {
+	traffic *audit.Traffic
+	metrics *metrics.Metrics
+	pseudo  func(string) string
+}
+
+func (o observer) Delivered(ctx context.Context, ev core.Event, dest core.ChannelRef, err error, attempts int) {
+	outcome := "delivered"
+	if err != nil {
+		outcome = delivery.Reason(err)
+	}
+	var size int64 = int64(ev.Body.Len())
+	for _, f := range ev.Files {
+		size += f.Size
+	}
+	latency := time.Duration(0)
+	if !ev.Time.IsZero() {
+		latency = time.Since(ev.Time)
+	}
+	o.traffic.Record(ctx, store.TrafficEntry{
+		Tenant: ev.Tenant, Kind: ev.Kind,
+		SrcPlatform: ev.Source.Platform, Src: o.pseudo(ev.Source.String()),
+		DstPlatform: dest.Platform, Dst: o.pseudo(dest.String()),
+		Size: size, Files: len(ev.Files), Outcome: outcome, Attempts: attempts, Latency: latency,
+	})
+	o.metrics.Deliveries.WithLabelValues(string(dest.Platform), outcome).Inc()
+	ws := o.pseudo(string(ev.Tenant) + "|" + string(dest.Platform) + "|" + string(dest.Workspace))
+	switch {
+	case errors.Is(err, connector.ErrAuth):
+		o.metrics.Unhealthy.WithLabelValues(string(dest.Platform), ws).Set(1)
+	case err == nil:
+		o.metrics.Unhealthy.DeleteLabelValues(string(dest.Platform), ws)
+	}
+	if attempts > 1 {
+		o.metrics.Retries.WithLabelValues(string(dest.Platform)).Add(float64(attempts - 1))
+	}
+	if err == nil && latency > 0 {
+		o.metrics.Latency.WithLabelValues(string(dest.Platform)).Observe(latency.Seconds())
+	}
+}
+
+// countInbound wraps a platform's inbound handler to count what it accepted
+// and rejected, by reason, from the status it answered.
+func countInbound(m *metrics.Metrics, p core.Platform, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		h.ServeHTTP(sw, r)
+		switch sw.status {
+		case http.StatusOK, http.StatusAccepted, http.StatusCreated, http.StatusNoContent:
+			m.Accepted.WithLabelValues(string(p)).Inc()
+		default:
+			m.Rejected.WithLabelValues(string(p), rejectReason(sw.status)).Inc()
+		}
+	})
+}
+
+func rejectReason(status int) string {
+	switch status {
+	case http.StatusUnauthorized, http.StatusForbidden:
+		return "authentication"
+	case http.StatusBadRequest:
+		return "malformed"
+	case http.StatusRequestEntityTooLarge:
+		return "too_large"
+	case http.StatusServiceUnavailable:
+		return "unavailable"
+	default:
+		return "other"
+	}
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// laneCollector reports each busy lane's depth at scrape time, labelled by
+// a pseudonym of the destination channel.
+type laneCollector struct {
+	lanes  *delivery.Lanes
+	pseudo func(string) string
+	desc   *prometheus.Desc
+}
+
+func newLaneCollector(l *delivery.Lanes, pseudo func(string) string) *laneCollector {
+	return &laneCollector{lanes: l, pseudo: pseudo, desc: prometheus.NewDesc("parley_lane_depth", "Deliveries queued or running per destination channel.", []string{"lane"}, nil)}
+}
+
+func (c *laneCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+func (c *laneCollector) Collect(ch chan<- prometheus.Metric) {
+	for lane, n := range c.lanes.Depths() {
+		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(n), c.pseudo(lane))
+	}
+}
+
+// breakerCollector reports open circuit breakers.
+type breakerCollector struct {
+	b      *delivery.Breakers
+	pseudo func(string) string
+	desc   *prometheus.Desc
+}
+
+func (c *breakerCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+func (c *breakerCollector) Collect(ch chan<- prometheus.Metric) {
+	for _, k := range c.b.Open() {
+		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, 1, c.pseudo(k))
+	}
+}
