@@ -17,6 +17,7 @@ Usage:
   parley sandbox [flags]            run the gateway with emulated platforms on loopback
   parley config check FILE          validate a config file
   parley keys rotate --config FILE  re-wrap every tenant key under a new key-encryption key
+  parley traffic --tenant ID [flags] print a tenant's traffic log (needs the admin token)
   parley bench [flags]              measure the relay path through the sandbox
   parley version                    print the version
 
@@ -55,6 +56,8 @@ func run(ctx context.Context, args []string) error {
 			return fmt.Errorf("usage: parley keys rotate --config FILE")
 		}
 		return keysRotate(ctx, args[2:])
+	case "traffic":
+		return traffic(ctx, args[1:])
 	case "bench":
 		return bench(ctx, args[1:])
 	case "version", "--version", "-v":

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -108,6 +110,17 @@ func TestServeRunsTheSandboxGateway(t *testing.T) {
 		t.Fatal(err)
 	}
 	seen("edit after restart", "edited after restart")
+
+	// The traffic log is there for an admin, and only for an admin.
+	trafficArgs := []string{"traffic", "--tenant", "demo", "--admin-url", m.Gateway.AdminURL, "--ca-file", m.CAFile, "--json"}
+	if err := run(context.Background(), trafficArgs); err == nil {
+		t.Fatal("traffic log read without the admin token")
+	}
+	t.Setenv("PARLEY_ADMIN_TOKEN", m.Gateway.AdminToken)
+	out := captureStdout(t, func() error { return run(context.Background(), trafficArgs) })
+	if !strings.Contains(out, `"outcome":"delivered"`) || strings.Contains(out, "first via serve") {
+		t.Fatalf("traffic output: %s", out)
+	}
 }
 
 func TestConfigCheck(t *testing.T) {
@@ -126,6 +139,27 @@ func TestConfigCheck(t *testing.T) {
 	if err := run(context.Background(), []string{"frobnicate"}); err == nil {
 		t.Fatal("unknown command accepted")
 	}
+}
+
+// captureStdout returns what fn printed.
+func captureStdout(t *testing.T, fn func() error) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := os.Stdout
+	os.Stdout = w
+	out := make(chan string)
+	go func() { b, _ := io.ReadAll(r); out <- string(b) }()
+	ferr := fn()
+	os.Stdout = old
+	w.Close()
+	s := <-out
+	if ferr != nil {
+		t.Fatal(ferr)
+	}
+	return s
 }
 
 func waitUntil(t *testing.T, what string, fn func() bool) {

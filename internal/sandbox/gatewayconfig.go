@@ -16,8 +16,8 @@ import (
 // beside it, never inline, and the gateway's own data directory (database,
 // bus, keys) is separate from these fixtures.
 type gatewayConfig struct {
-	dataDir, listen, certFile, keyFile, caFile, slackAPI string
-	demo                                                 *slackDemo
+	dataDir, listen, adminListen, certFile, keyFile, caFile, slackAPI string
+	demo                                                              *slackDemo
 }
 
 func (c gatewayConfig) write(path string, s *secrets, signing, adminToken string) error {
@@ -59,7 +59,7 @@ func (c gatewayConfig) write(path string, s *secrets, signing, adminToken string
 	doc := map[string]any{
 		"data_dir": c.dataDir,
 		"public":   map[string]any{"listen": c.listen, "cert_file": c.certFile, "key_file": c.keyFile},
-		"admin":    map[string]any{"listen": "127.0.0.1:0", "token": adminRef},
+		"admin":    map[string]any{"listen": c.adminListen, "token": adminRef},
 		"tls":      map[string]any{"ca_file": c.caFile},
 		"slack":    map[string]any{"signing_secret": signingRef, "api_url": c.slackAPI},
 		"tenants": []any{map[string]any{

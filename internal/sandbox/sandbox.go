@@ -102,6 +102,10 @@ func Start(ctx context.Context, o Options) (sb *Sandbox, err error) {
 		return nil, fmt.Errorf("--listen: %w", err)
 	}
 	publicURL := "https://" + publicAddr
+	adminAddr, err := reserve("127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
 
 	sb.emu = slackemu.New(slackemu.Options{HTTPClient: tlsconf.HTTPClient(ca.Pool()), RetryDelays: o.EventRetryDelays, Logger: o.Logger.With("emulator", "slack")})
 	slackURL, err := sb.serve(tlsconf.Server(leaf), sb.emu.Handler(), o.Logger)
@@ -122,7 +126,7 @@ func Start(ctx context.Context, o Options) (sb *Sandbox, err error) {
 
 	adminToken := randomHex(24)
 	gwCfg := gatewayConfig{
-		dataDir: filepath.Join(o.DataDir, "gateway"), listen: publicAddr, certFile: certFile, keyFile: keyFile, caFile: caFile,
+		dataDir: filepath.Join(o.DataDir, "gateway"), listen: publicAddr, adminListen: adminAddr, certFile: certFile, keyFile: keyFile, caFile: caFile,
 		slackAPI: slackURL + "/api/", demo: demo,
 	}
 	cfgPath := filepath.Join(o.DataDir, "gateway.yaml")
@@ -134,7 +138,7 @@ func Start(ctx context.Context, o Options) (sb *Sandbox, err error) {
 		CAFile:        caFile,
 		GatewayConfig: cfgPath,
 		Gateway: ManifestGateway{
-			PublicURL: publicURL, AdminToken: adminToken,
+			PublicURL: publicURL, AdminURL: "https://" + adminAddr, AdminToken: adminToken,
 			Inbound: map[string]string{"slack": publicURL + "/slack/events"},
 		},
 		Platforms: ManifestPlatforms{Slack: &ManifestSlack{
@@ -152,7 +156,6 @@ func Start(ctx context.Context, o Options) (sb *Sandbox, err error) {
 		if err := sb.gw.Start(ctx); err != nil {
 			return nil, fmt.Errorf("gateway: %w", err)
 		}
-		m.Gateway.AdminURL = sb.gw.AdminURL()
 	}
 
 	ui := newUI(m, tlsconf.HTTPClient(ca.Pool()))
