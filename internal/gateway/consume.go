@@ -54,6 +54,9 @@ func (g *Gateway) consume(ctx context.Context) {
 			ack()
 			return
 		}
+		if err := g.catchup.Seen(ctx, ev); err != nil {
+			g.log.Warn("catch-up cursor not recorded", "err", err)
+		}
 		g.router.Route(ctx, ev, func(error) { ack() })
 	})
 	if err != nil && ctx.Err() == nil {

@@ -16,6 +16,7 @@ import (
 
 	"parley/internal/audit"
 	"parley/internal/bus"
+	"parley/internal/catchup"
 	"parley/internal/config"
 	slackconn "parley/internal/connector/slack"
 	"parley/internal/core"
@@ -41,6 +42,7 @@ type Gateway struct {
 	router  *router.Router
 	metrics *metrics.Metrics
 	traffic *audit.Traffic
+	catchup *catchup.Catchup
 	slack   *slackconn.Connector
 	clients *clients
 
@@ -120,9 +122,24 @@ func (g *Gateway) Start(ctx context.Context) (err error) {
 	if err := g.provision(ctx); err != nil {
 		return err
 	}
+	g.catchup = catchup.New(g.store, g.vault, g.log)
+	links, err := g.store.AllLinks(ctx)
+	if err != nil {
+		return fmt.Errorf("load links: %w", err)
+	}
+	plan, err := g.catchup.Snapshot(ctx, links)
+	if err != nil {
+		return fmt.Errorf("catch-up: %w", err)
+	}
 	runCtx, cancel := context.WithCancel(context.Background())
 	g.cancel = cancel
-	g.wg.Add(3)
+	g.wg.Add(4)
+	go func() {
+		defer g.wg.Done()
+		if _, err := plan.Run(runCtx, g.clients, inbound{g}); err != nil && runCtx.Err() == nil {
+			g.log.Warn("catch-up incomplete", "err", err)
+		}
+	}()
 	go func() { defer g.wg.Done(); g.consume(runCtx) }()
 	go func() { defer g.wg.Done(); g.housekeeping(runCtx) }()
 	go func() { defer g.wg.Done(); g.traffic.Run(runCtx, time.Minute) }()

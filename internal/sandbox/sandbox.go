@@ -169,6 +169,10 @@ func Start(ctx context.Context, o Options) (sb *Sandbox, err error) {
 	return sb, nil
 }
 
+// SlackEmulator returns the running Slack emulator, for tools and tests that
+// drive the sandbox in process (e.g. to read its delivery counters).
+func (sb *Sandbox) SlackEmulator() *slackemu.Emulator { return sb.emu }
+
 // serve runs h on a fresh loopback TLS listener and returns its base URL.
 func (sb *Sandbox) serve(cfg *tls.Config, h http.Handler, log *slog.Logger) (string, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

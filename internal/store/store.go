@@ -164,6 +164,11 @@ type Store interface {
 	ForgetSeen(ctx context.Context, key string) error
 
 	// Close releases the database.
+	// PutCursor records the last message seen in a channel (upsert).
+	PutCursor(ctx context.Context, c Cursor) error
+	// Cursor returns a channel's cursor, or ErrNotFound.
+	Cursor(ctx context.Context, tenant core.TenantID, key string) (Cursor, error)
+
 	// AddTraffic appends one content-free traffic-log entry.
 	AddTraffic(ctx context.Context, e TrafficEntry) error
 	// Traffic lists a tenant's entries at or after since, oldest first, at
@@ -190,4 +195,13 @@ type TrafficEntry struct {
 	Outcome     string // "delivered", or a content-free failure reason
 	Attempts    int
 	Latency     time.Duration
+}
+
+// Cursor is the last message seen in a linked channel. Key is a blind index
+// of the channel; Sealed holds the message reference and time.
+type Cursor struct {
+	Tenant  core.TenantID
+	Key     string
+	Sealed  []byte
+	Updated time.Time
 }

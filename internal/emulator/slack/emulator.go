@@ -41,6 +41,7 @@ type Emulator struct {
 	limits   *rateLimiter
 	faults   *faultTable
 	requests *requestLog
+	stats    deliveryStats
 
 	ctx    context.Context
 	cancel context.CancelFunc

@@ -74,7 +74,11 @@ func (q *appQueue) run() {
 		q.mu.Unlock()
 
 		ok, noRetry, reason := q.e.attempt(ctx, d, 0, "")
-		if !ok && !noRetry && ctx.Err() == nil {
+		switch {
+		case ok:
+		case noRetry || len(q.e.opts.RetryDelays) == 0:
+			q.e.stats.givenUp.Add(1)
+		case ctx.Err() == nil:
 			q.e.goOwned(func() { q.e.retry(d, reason) })
 		}
 	}
@@ -88,11 +92,15 @@ func (e *Emulator) retry(d *delivery, reason string) {
 			return
 		}
 		ok, noRetry, r := e.attempt(e.ctx, d, i+1, reason)
-		if ok || noRetry {
+		if ok {
 			return
+		}
+		if noRetry {
+			break
 		}
 		reason = r
 	}
+	e.stats.givenUp.Add(1)
 }
 
 // sign computes Slack's v0 request signature.
@@ -135,8 +143,10 @@ func (e *Emulator) post(ctx context.Context, url, secret string, body []byte, re
 
 // attempt makes one delivery; ok means the app acknowledged with a 2xx.
 func (e *Emulator) attempt(ctx context.Context, d *delivery, retryNum int, reason string) (ok, noRetry bool, failReason string) {
+	e.stats.attempts.Add(1)
 	res, _, err := e.post(ctx, d.url, d.secret, d.body, retryNum, reason)
 	if err != nil {
+		e.stats.failures.Add(1)
 		if errors.Is(err, context.DeadlineExceeded) {
 			failReason = reasonTimeout
 		} else {
@@ -148,6 +158,7 @@ func (e *Emulator) attempt(ctx context.Context, d *delivery, retryNum int, reaso
 	if res.StatusCode >= 200 && res.StatusCode < 300 {
 		return true, false, ""
 	}
+	e.stats.failures.Add(1)
 	e.log.Debug("event delivery rejected", "status", res.StatusCode, "retry", retryNum)
 	return false, res.Header.Get("X-Slack-No-Retry") == "1", reasonHTTPError
 }

@@ -145,6 +145,7 @@ func TestSealedFieldsAreBlobs(t *testing.T) {
 		"link_channels.workspace": true, "link_channels.channel": true,
 		"tenant_keys.tenant": true, "tenant_keys.purpose": true, "tenant_keys.kek_id": true,
 		"copies.tenant": true, "copies.idx": true, "copies.grp": true,
+		"cursors.tenant": true, "cursors.idx": true,
 		"seen_marks.mark": true, "schema_migrations.version": true,
 		// The traffic log: kinds, platforms, pseudonyms and outcome labels.
 		"traffic.tenant": true, "traffic.kind": true, "traffic.src_platform": true, "traffic.src": true,

@@ -78,6 +78,7 @@ func (s *Store) DeleteTenant(ctx context.Context, id core.TenantID) error {
 			`DELETE FROM tenant_keys WHERE tenant = ?`,
 			`DELETE FROM copies WHERE tenant = ?`,
 			`DELETE FROM traffic WHERE tenant = ?`,
+			`DELETE FROM cursors WHERE tenant = ?`,
 			`DELETE FROM link_channels WHERE tenant = ?`,
 			`DELETE FROM links WHERE tenant = ?`,
 			`DELETE FROM workspaces WHERE tenant = ?`,

@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"CreateKeyConcurrent", testCreateKeyConcurrent},
 		{"Isolation", testIsolation},
 		{"Traffic", testTraffic},
+		{"Cursors", testCursors},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
 	}
