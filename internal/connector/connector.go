@@ -60,6 +60,11 @@ type Message struct {
 	// post under another name (Slack username/icon_url) use it natively;
 	// others render it in the message.
 	Author core.Author
+	// Key is an opaque idempotency key, the same for every attempt at one
+	// delivery. A connector that can attach it to what it posts (Slack
+	// message metadata, a Google Chat messageId) does, so that a Reconciler
+	// can later tell whether an attempt with an unknown outcome landed.
+	Key string
 }
 
 // Client acts in one installed workspace. Implementations are safe for
@@ -119,6 +124,15 @@ type Directory interface {
 	User(ctx context.Context, id core.UserID) (core.Author, error)
 	// UserByEmail returns the person with this email, or ErrNotFound.
 	UserByEmail(ctx context.Context, email string) (core.Author, error)
+}
+
+// Reconciler can find a message the app posted with a given Key. Delivery
+// asks before resending after an attempt whose outcome is unknown (a
+// timeout, a crash between sending and recording), so the retry does not
+// duplicate. root is the thread the message was posted in, empty for a
+// top-level message. It returns ErrNotFound when no such message exists.
+type Reconciler interface {
+	FindSent(ctx context.Context, ch core.ChannelID, root core.MessageID, key string) (core.MessageID, error)
 }
 
 // History can list messages posted in a channel after a given message, for

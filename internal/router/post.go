@@ -30,7 +30,13 @@ func (r *Router) post(ctx context.Context, ev core.Event, dest core.ChannelRef, 
 		// A reply whose root never crossed over is posted top-level.
 	}
 
-	var id core.MessageID
+	id, err := r.reconcile(ctx, ev, dest, client, root, &msg)
+	if err != nil {
+		return err
+	}
+	if id != "" {
+		return r.msgs.Record(ctx, ev.Tenant, ev.MessageRef(), core.MessageRef{ChannelRef: dest, Message: id})
+	}
 	if len(ev.Files) > 0 {
 		id, err = r.postFiles(ctx, ev, dest, client, root, msg)
 	} else {
@@ -40,6 +46,37 @@ func (r *Router) post(ctx context.Context, ev core.Event, dest core.ChannelRef, 
 		return err
 	}
 	return r.msgs.Record(ctx, ev.Tenant, ev.MessageRef(), core.MessageRef{ChannelRef: dest, Message: id})
+}
+
+// reconcile makes a retry safe. It records the intent to deliver before
+// the first attempt; on any later attempt (a timeout, or a process that died
+// between sending and recording) it asks the destination whether the copy,
+// marked with the delivery's key, is already there, and returns its ID if
+// so. msg gets the key to carry.
+func (r *Router) reconcile(ctx context.Context, ev core.Event, dest core.ChannelRef, client connector.Client, root core.MessageID, msg *connector.Message) (core.MessageID, error) {
+	key, err := r.msgs.DeliveryKey(ctx, ev.Tenant, ev.MessageRef(), dest)
+	if err != nil {
+		return "", err
+	}
+	msg.Key = key
+	first, err := r.msgs.FirstAttempt(ctx, key)
+	if err != nil || first {
+		return "", err
+	}
+	rec, ok := client.(connector.Reconciler)
+	if !ok {
+		return "", nil // nothing to ask: resend (the platform may show a duplicate)
+	}
+	id, err := rec.FindSent(ctx, dest.Channel, root, key)
+	switch {
+	case err == nil:
+		r.log.Info("earlier attempt had landed; not resending", "to", dest.Platform)
+		return id, nil
+	case errors.Is(err, connector.ErrNotFound):
+		return "", nil
+	default:
+		return "", fmt.Errorf("reconcile: %w", err)
+	}
 }
 
 func send(ctx context.Context, client connector.Client, ch core.ChannelID, root core.MessageID, msg connector.Message) (core.MessageID, error) {

@@ -110,6 +110,9 @@ func (c *Client) post(ctx context.Context, ch core.ChannelID, root core.MessageI
 	if root != "" {
 		opts = append(opts, slack.MsgOptionTS(string(root)))
 	}
+	if m.Key != "" {
+		opts = append(opts, slack.MsgOptionMetadata(slack.SlackMetadata{EventType: relayEventType, EventPayload: map[string]any{"key": m.Key}}))
+	}
 	_, ts, err := c.api.PostMessageContext(ctx, string(ch), opts...)
 	if err != nil {
 		return "", mapError("chat.postMessage", err)
