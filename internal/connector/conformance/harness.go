@@ -63,3 +63,7 @@ type Seen struct {
 	Reactions  []string       // emoji short names present
 	Files      [][]byte       // the attached files' bytes
 }
+
+// InboundReaction, listed in Harness.Unsupported, says people on the
+// platform cannot react to messages at all, so no reaction event can come in.
+const InboundReaction = "InboundReaction"

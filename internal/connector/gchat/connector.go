@@ -1,0 +1,117 @@
+package gchat
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+
+	"parley/internal/connector"
+	"parley/internal/core"
+)
+
+// Connector is the Google Chat platform connector. It is safe for
+// concurrent use.
+type Connector struct {
+	cfg    Config
+	verify *verifier
+
+	mu      sync.RWMutex
+	domains map[core.WorkspaceID]*Client
+	spaces  map[string]*Client // watched space → the client of its domain
+}
+
+var _ connector.Connector = (*Connector)(nil)
+
+// New returns a Google Chat connector. It does no I/O.
+func New(cfg Config) *Connector {
+	cfg = cfg.withDefaults()
+	return &Connector{
+		cfg: cfg,
+		verify: &verifier{
+			chatKeys:      newKeySet(cfg.ChatCertsURL, x509Certs, cfg.HTTPClient, cfg.Now),
+			oidcKeys:      newKeySet(cfg.OIDCJWKSURL, jwks, cfg.HTTPClient, cfg.Now),
+			chatIssuer:    cfg.ChatIssuer,
+			projectNumber: cfg.ProjectNumber,
+			pushAudience:  cfg.PushAudience,
+			pushAccount:   cfg.PushServiceAccount,
+			now:           cfg.Now,
+		},
+		domains: make(map[core.WorkspaceID]*Client),
+		spaces:  make(map[string]*Client),
+	}
+}
+
+// Platform returns core.GChat.
+func (c *Connector) Platform() core.Platform { return core.GChat }
+
+// Handler serves Google's deliveries: POST /events (interaction events)
+// and POST /pubsub (Pub/Sub push of Workspace Events). Mount it with
+// http.StripPrefix.
+func (c *Connector) Handler(sink connector.Sink) http.Handler {
+	h := &handler{
+		verify: c.verify,
+		log:    c.cfg.Logger.With("platform", string(core.GChat)),
+		lookup: c.clientForSpace,
+		sink:   sink,
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/events", h.interaction)
+	mux.HandleFunc("/pubsub", h.push)
+	return mux
+}
+
+// Install makes a Google Workspace domain known and returns its Client.
+// in.Workspace is the domain ("acme.example"). in.Token, when set, is the
+// OAuth access token of the domain's relay user (scopes chat.messages,
+// chat.messages.reactions), which reactions and uploads need; the Client
+// is then a *RelayClient. The app itself authenticates with the
+// configured service-account key. Install does no I/O: spaces are watched
+// with Client.Watch, or on first use.
+func (c *Connector) Install(ctx context.Context, in connector.Installation) (connector.Client, error) {
+	if in.Workspace == "" {
+		return nil, fmt.Errorf("install gchat domain: no domain: %w", connector.ErrPermanent)
+	}
+	cl, err := newClient(ctx, c, in)
+	if err != nil {
+		return nil, fmt.Errorf("install gchat domain: %w", err)
+	}
+	c.mu.Lock()
+	c.domains[in.Workspace] = cl
+	for space, old := range c.spaces {
+		if old.id.domain == in.Workspace {
+			c.spaces[space] = cl
+		}
+	}
+	c.mu.Unlock()
+	if !in.Token.IsZero() {
+		return &RelayClient{Client: cl}, nil
+	}
+	return cl, nil
+}
+
+// Uninstall forgets a domain: events of its spaces are ignored from now on.
+func (c *Connector) Uninstall(domain core.WorkspaceID) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.domains, domain)
+	for space, cl := range c.spaces {
+		if cl.id.domain == domain {
+			delete(c.spaces, space)
+		}
+	}
+}
+
+// bindSpace routes the events of space to cl.
+func (c *Connector) bindSpace(space string, cl *Client) {
+	c.mu.Lock()
+	c.spaces[space] = cl
+	c.mu.Unlock()
+}
+
+func (c *Connector) clientForSpace(space string) (*Client, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	cl, ok := c.spaces[space]
+	return cl, ok
+}

@@ -1,0 +1,92 @@
+package webex
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sync"
+
+	"parley/internal/connector"
+	"parley/internal/core"
+)
+
+// Connector is the Webex platform connector. It is safe for concurrent use.
+type Connector struct {
+	cfg Config
+
+	mu       sync.RWMutex
+	installs map[core.WorkspaceID]*Client // by org ID
+}
+
+var _ connector.Connector = (*Connector)(nil)
+
+// New returns a Webex connector. It does no I/O.
+func New(cfg Config) *Connector {
+	return &Connector{cfg: cfg.withDefaults(), installs: make(map[core.WorkspaceID]*Client)}
+}
+
+// Platform returns core.Webex.
+func (c *Connector) Platform() core.Platform { return core.Webex }
+
+// Handler serves the webhook target URL (Config.PublicURL).
+func (c *Connector) Handler(sink connector.Sink) http.Handler {
+	return &handler{
+		secret:  []byte(c.cfg.WebhookSecret.Reveal()),
+		timeout: c.cfg.FetchTimeout,
+		now:     c.cfg.Now,
+		log:     c.cfg.Logger.With("platform", string(core.Webex)),
+		lookup:  c.client,
+		sink:    sink,
+	}
+}
+
+// Install learns who the token acts as (GET /v1/people/me), checks that it
+// belongs to the org, registers or repairs the messages webhooks when
+// Config.PublicURL is set, and returns the org's Client. Installation.Token
+// is an integration (user) token of Parley's service account, or a bot
+// token (which sees only mentions in group rooms).
+func (c *Connector) Install(ctx context.Context, in connector.Installation) (connector.Client, error) {
+	if in.Token.IsZero() {
+		return nil, fmt.Errorf("install webex org: no token: %w", connector.ErrAuth)
+	}
+	base, err := url.Parse(c.cfg.APIURL)
+	if err != nil || base.Host == "" {
+		return nil, fmt.Errorf("install webex org: api url: %w", connector.ErrPermanent)
+	}
+	cl := &Client{
+		api:   &rest{http: c.cfg.HTTPClient, base: base, token: in.Token},
+		users: newUserCache(c.cfg.UserCacheTTL, c.cfg.UserCacheSize, c.cfg.Now),
+	}
+	me, err := cl.me(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("install webex org: %w", err)
+	}
+	if in.Workspace != "" && core.WorkspaceID(me.OrgID) != in.Workspace {
+		return nil, fmt.Errorf("install webex org: the token belongs to another org; reconnect with an account of the right one: %w", connector.ErrPermanent)
+	}
+	cl.tenant, cl.org, cl.self, cl.bot = in.Tenant, core.WorkspaceID(me.OrgID), me.ID, me.Type == "bot"
+	if c.cfg.PublicURL != "" {
+		if err := cl.ensureWebhooks(ctx, c.cfg.PublicURL, c.cfg.WebhookSecret); err != nil {
+			return nil, fmt.Errorf("install webex org: %w", err)
+		}
+	}
+	c.mu.Lock()
+	c.installs[cl.org] = cl
+	c.mu.Unlock()
+	return cl, nil
+}
+
+// Uninstall forgets an org: its deliveries are ignored from now on.
+func (c *Connector) Uninstall(org core.WorkspaceID) {
+	c.mu.Lock()
+	delete(c.installs, org)
+	c.mu.Unlock()
+}
+
+func (c *Connector) client(org core.WorkspaceID) (*Client, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	cl, ok := c.installs[org]
+	return cl, ok
+}

@@ -1,0 +1,94 @@
+// Package gchat is an in-memory emulator of Google Chat for tests,
+// benchmarks and `parley sandbox`. Importers alias it gchatemu.
+//
+// One handler serves the Chat REST API v1 subset a bridge needs (paths,
+// method IDs and JSON shapes from the discovery document chat-api.json,
+// errors as {"error":{"code","message","status"}}), media upload and
+// download, an OAuth2 token endpoint for service-account JWT-bearer
+// grants, the certificates Google publishes (chat@system x509 certs, OIDC
+// JWKS and x509 certs), the Workspace Events API (subscriptions), and a
+// /_emulator/ control API (faults per SANDBOX.md keyed by domain name, and
+// a request log). google.golang.org/api/chat/v1 and
+// golang.org/x/oauth2/google accept it.
+//
+// Inbound to the app: interaction events (MESSAGE, ADDED_TO_SPACE) POSTed
+// to AppSpec.InteractionEndpoint with a bearer JWT from
+// chat@system.gserviceaccount.com, audience the project number; and
+// Workspace Events as CloudEvents in Pub/Sub push requests to
+// AppSpec.PushEndpoint with a Google OIDC ID token (iss
+// https://accounts.google.com, aud PushAudience, email the push service
+// account, email_verified).
+//
+// Choices where Google's docs are unclear or where the emulator simplifies:
+//   - A MESSAGE interaction event reaches an app only for a person's
+//     message that @mentions it, or any person's message in its direct
+//     message. Messages sent by apps never cause interaction events, but
+//     they do cause Workspace Events (a bridge drops its own by sender
+//     type BOT and its App.UserName). Chat does not retry interaction
+//     events; the emulator does not either. A synchronous reply (a Message
+//     JSON with text or cardsV2 in the 2xx answer) is posted in the thread.
+//   - App auth (chat.bot) may create, get, patch and delete messages, the
+//     latter two only for its own messages; people likewise edit and
+//     delete only their own. Listing messages with app auth needs the
+//     admin-approved chat.app.messages.readonly scope, which the token
+//     endpoint grants without an approval step.
+//   - Reactions (create, list, delete) and media upload need user auth,
+//     as the method guides say; apps get 403 PERMISSION_DENIED. Cards need
+//     app auth; attachments in messages need user auth.
+//     spaces.messages.attachments.get needs app auth. media.download works
+//     for members with either.
+//   - A space the caller is not in answers 404 NOT_FOUND, not 403.
+//   - Deleting a thread root with replies: with user auth it needs
+//     force=true and then deletes the replies too (a deleted event each);
+//     with app auth force has no effect and only the root goes.
+//   - Message size: text plus cardsV2 JSON over 32,000 bytes is 400
+//     INVALID_ARGUMENT. Empty messages are rejected.
+//   - messageId must match client-[a-z0-9-]{1,56} (63 characters in all)
+//     and be unique in the space (409 ALREADY_EXISTS); the message keeps
+//     its system name, and the client ID works wherever {message} goes.
+//     requestId is scoped to the caller and the space: a repeat returns
+//     the first message, whatever the new body says.
+//   - messageReplyOption unset starts a new thread and ignores
+//     thread.name/threadKey, as documented; thread keys are scoped to the
+//     caller. Message IDs are THREAD.THREAD for thread roots and
+//     THREAD.ID for replies, like real ones.
+//   - text in responses is plain text with mentions rendered "@Name";
+//     formattedText holds the markup with canonical <users/N>; annotation
+//     startIndex/length count UTF-16 code units. <users/EMAIL> and
+//     <users/app> (the calling app) are canonicalized on write.
+//   - Rate limits: writes (message create/patch/delete, reactions,
+//     uploads) per space, shared by all callers: 1 per second with a burst
+//     of 30; app-auth writes per project: 3000 per minute. Excess gets 429
+//     RESOURCE_EXHAUSTED without Retry-After, as Google's API does;
+//     injected 429 faults do carry Retry-After (SANDBOX.md).
+//   - Workspace Events: create returns a finished Operation (done: true).
+//     Chat subscriptions may have user authority (chat.messages[.readonly]
+//     scopes; targetResource spaces/- covers every space of the user) or
+//     app authority (chat.app.messages.readonly, granted without admin
+//     approval). A subscription lives 4 hours with includeResource, 7 days
+//     without, or its ttl if shorter; expired ones get nothing.
+//     includeResource false sends only resource names. Only message and
+//     reaction events are produced; membership and space event types are
+//     accepted but never fire. spaces.spaceEvents is not emulated.
+//   - Pub/Sub: each app has one topic (App.PubSubTopic) with one push
+//     subscription to PushEndpoint; other topics are NOT_FOUND. CloudEvent
+//     attributes follow Google's "structure of events" page as remembered:
+//     ce-id, ce-source (//workspaceevents.googleapis.com/subscriptions/…),
+//     ce-subject (//chat.googleapis.com/spaces/…), ce-type, ce-time,
+//     ce-specversion 1.0, ce-datacontenttype application/json — the exact
+//     set could not be checked against a primary source. Pushes to one
+//     app are delivered in order, one at a time; a nack (anything but 102,
+//     200, 201, 202, 204, or no answer in 10 s) is retried after
+//     Options.RetryDelays before later messages go, then dropped (Pub/Sub
+//     would keep it up to 7 days).
+//   - Tokens: user tokens never expire; app tokens last an hour. Only the
+//     JWT-bearer grant exists; service-account self-signed JWTs used
+//     directly as bearer tokens are not accepted.
+//   - Media: uploadType multipart and media are supported, not resumable
+//     (google.golang.org/api uses multipart below its 16 MiB chunk size;
+//     pass googleapi.ChunkSize(0) for larger files). Bytes stay in memory.
+//     attachmentDataRef.resourceName is an opaque token, as on the real
+//     API; downloadUri points at the emulator's media download.
+//   - members.list lists people only; memberships of apps are left out.
+//     Membership events and space changes are not emulated.
+package gchat

@@ -1,0 +1,41 @@
+// Package webex is an in-memory emulator of the Webex messaging REST API
+// (/v1/messages, rooms, memberships, people, webhooks, file contents) and of
+// Webex webhook delivery, for tests, benchmarks and `parley sandbox`.
+// Importers alias it webexemu.
+//
+// It follows developer.webex.com (wire-facts §4): IDs are base64 of
+// ciscospark://us/<TYPE>/<uuid>; errors are {"message","errors","trackingId"}
+// with a TrackingID header; 429 carries Retry-After; text, markdown and html
+// are each capped at 7,439 bytes; webhook payloads carry IDs only and are
+// signed with X-Spark-Signature, the lowercase hex HMAC-SHA1 of the raw body
+// under the webhook's secret. Payloads are compact JSON with the fields in
+// Webex's order and no HTML escaping, so that JSON.stringify(JSON.parse(body))
+// is the body itself: webex-node-bot-framework signs the re-serialised body.
+// A /_emulator/ control API, not part of Webex, injects faults (SANDBOX.md;
+// the workspace is the org ID) and lists API calls.
+//
+// Choices where Webex's docs are unclear or where the emulator simplifies:
+//   - Visibility follows the docs: a bot's webhooks fire in group rooms only
+//     for messages that mention it, in direct rooms for all; a bot may GET a
+//     group-room message only if it mentions the bot or is the bot's own,
+//     and must list group-room messages with mentionedPeople=me. A person
+//     (integration token, spark:messages_read) sees every message of the
+//     rooms they belong to. Webhooks also fire for the owner's own posts.
+//   - Editing a message (PUT /v1/messages/{id}) fires a messages "updated"
+//     webhook with the same data shape as "created". Whether real Webex does
+//     is unconfirmed (wire-facts §11); Parley's connector works either way,
+//     it only relays edits when the event arrives.
+//   - Webhook deliveries are retried after Options.RetryDelays (default 1s,
+//     10s, 60s; Webex's own schedule is unpublished). A webhook whose
+//     deliveries failed Options.DisableAfter times (default 100, as the
+//     webhooks guide says) within 5 minutes gets status "disabled" and
+//     receives nothing until a PUT sets status "active" again.
+//   - Files are attached only by multipart upload (one per message, at most
+//     50 MiB, kept in memory); JSON "files" with a public URL is refused,
+//     since the emulator fetches nothing from the internet. Contents are
+//     served at /v1/contents/{id} to members of the room, with the bearer
+//     token, and HEAD shows Content-Disposition.
+//   - Reactions have no public API or webhook, so there are none here.
+//   - Lists honour max but return one page without Link headers.
+//   - Tokens never expire; OAuth is not emulated (setup hands out tokens).
+package webex
