@@ -118,12 +118,14 @@ func base(hc *http.Client) http.RoundTripper {
 
 type idempotencyKey struct{}
 
-// WithIdempotencyKey marks ctx with a key that is stable across retries of
-// one delivery (e.g. the source message reference and the destination).
-// Creates made under it use a custom message ID and request ID derived
-// from it, so a retry after a lost answer returns the message created the
-// first time instead of posting it twice.
-func WithIdempotencyKey(ctx context.Context, key string) context.Context {
+// withIdempotencyKey marks ctx with connector.Message.Key, stable across
+// retries of one delivery. Creates made under it use a custom message ID
+// and request ID derived from it, so a retry after a lost answer returns
+// the message created the first time instead of posting it twice.
+func withIdempotencyKey(ctx context.Context, key string) context.Context {
+	if key == "" {
+		return ctx
+	}
 	return context.WithValue(ctx, idempotencyKey{}, key)
 }
 

@@ -54,12 +54,12 @@ func TestMapError(t *testing.T) {
 
 func TestMessageID(t *testing.T) {
 	valid := regexp.MustCompile(`^client-[a-z0-9-]{1,56}$`)
-	keyed := WithIdempotencyKey(context.Background(), "slack/T1/C1/1712345678.000100→gchat/spaces/A")
+	keyed := withIdempotencyKey(context.Background(), "slack/T1/C1/1712345678.000100→gchat/spaces/A")
 	a, b := messageID(keyed), messageID(keyed)
 	if a != b {
 		t.Fatalf("keyed IDs differ: %q, %q", a, b)
 	}
-	other := messageID(WithIdempotencyKey(context.Background(), "another"))
+	other := messageID(withIdempotencyKey(context.Background(), "another"))
 	r1, r2 := messageID(context.Background()), messageID(context.Background())
 	for _, id := range []string{a, other, r1, r2} {
 		if !valid.MatchString(id) || len(id) > 63 {

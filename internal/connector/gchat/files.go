@@ -51,6 +51,7 @@ var (
 // Both need user auth, so the message is the relay user's and names the
 // author in its text (user-auth messages cannot carry cards).
 func (c *RelayClient) SendFile(ctx context.Context, ch core.ChannelID, root core.MessageID, m connector.Message, f connector.File) (core.MessageID, error) {
+	ctx = withIdempotencyKey(ctx, m.Key)
 	space := string(ch)
 	if spaceOf(space) != space {
 		return "", fmt.Errorf("gchat upload: %q is not a space name: %w", space, connector.ErrPermanent)

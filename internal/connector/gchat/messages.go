@@ -25,7 +25,7 @@ const (
 // Send posts m as a new top-level message, with the author in a card
 // header.
 func (c *Client) Send(ctx context.Context, ch core.ChannelID, m connector.Message) (core.MessageID, error) {
-	return c.create(ctx, c.app, byApp, ch, "", &chat.Message{
+	return c.create(withIdempotencyKey(ctx, m.Key), c.app, byApp, ch, "", &chat.Message{
 		Text:    richtext.RenderGChat(m.Body),
 		CardsV2: authorCard(m.Author),
 	})
@@ -36,7 +36,7 @@ func (c *Client) SendReply(ctx context.Context, ch core.ChannelID, root core.Mes
 	if root == "" {
 		return "", fmt.Errorf("gchat reply: no thread root: %w", connector.ErrPermanent)
 	}
-	return c.create(ctx, c.app, byApp, ch, root, &chat.Message{
+	return c.create(withIdempotencyKey(ctx, m.Key), c.app, byApp, ch, root, &chat.Message{
 		Text:    richtext.RenderGChat(m.Body),
 		CardsV2: authorCard(m.Author),
 	})
