@@ -21,6 +21,8 @@ type Config struct {
 	Log     Log        `yaml:"log"`
 	TLS     TLS        `yaml:"tls"`
 	Slack   Slack      `yaml:"slack"`
+	GChat   GChat      `yaml:"gchat"`
+	Webex   Webex      `yaml:"webex"`
 	Tenants []Tenant   `yaml:"tenants"`
 }
 
@@ -101,6 +103,36 @@ type Slack struct {
 	APIURL string `yaml:"api_url"`
 }
 
+// GChat is the Google Chat app's settings. Empty ServiceAccountKey: Google
+// Chat is off.
+type GChat struct {
+	// ServiceAccountKey is the app's service-account key JSON.
+	ServiceAccountKey SecretRef `yaml:"service_account_key"`
+	// ProjectNumber is the audience of Chat's interaction-event tokens.
+	ProjectNumber string `yaml:"project_number"`
+	// PushAudience and PushServiceAccount are what the Pub/Sub push
+	// subscription's OIDC tokens carry (aud and email).
+	PushAudience       string `yaml:"push_audience"`
+	PushServiceAccount string `yaml:"push_service_account"`
+	// PubsubTopic receives the Workspace Events subscriptions.
+	PubsubTopic string `yaml:"pubsub_topic"`
+	// The endpoints default to Google's own.
+	APIURL       string `yaml:"api_url"`
+	EventsAPIURL string `yaml:"events_api_url"`
+	TokenURL     string `yaml:"token_url"`
+	ChatCertsURL string `yaml:"chat_certs_url"`
+	OIDCJWKSURL  string `yaml:"oidc_jwks_url"`
+}
+
+// Webex is the Webex integration's settings. Empty WebhookSecret: Webex is
+// off.
+type Webex struct {
+	// WebhookSecret signs the webhooks Parley registers.
+	WebhookSecret SecretRef `yaml:"webhook_secret"`
+	// APIURL defaults to Webex's own.
+	APIURL string `yaml:"api_url"`
+}
+
 // Tenant is a customer with its workspaces and links. Tenants given here are
 // created (or updated) in the store at start.
 type Tenant struct {
@@ -110,7 +142,11 @@ type Tenant struct {
 	Links      []Link        `yaml:"links"`
 }
 
-// Workspace is one installed workspace and its bot credentials.
+// Workspace is one installed workspace and its credentials. BotToken is
+// the Slack bot token (xoxb-…), the Webex integration token of Parley's
+// service account, or, for Google Chat, the optional token of a relay user
+// through whom reactions and files go (Chat allows them only with user
+// authentication).
 type Workspace struct {
 	Platform core.Platform    `yaml:"platform"`
 	ID       core.WorkspaceID `yaml:"id"`

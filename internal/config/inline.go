@@ -15,6 +15,8 @@ func (c *Config) InlineSecrets() []string {
 	check("admin.token", c.Admin.Token)
 	check("slack.signing_secret", c.Slack.SigningSecret)
 	check("slack.client_secret", c.Slack.ClientSecret)
+	check("gchat.service_account_key", c.GChat.ServiceAccountKey)
+	check("webex.webhook_secret", c.Webex.WebhookSecret)
 	for i, t := range c.Tenants {
 		for j, w := range t.Workspaces {
 			check(fmt.Sprintf("tenants[%d].workspaces[%d].bot_token", i, j), w.BotToken)

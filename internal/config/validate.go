@@ -49,9 +49,15 @@ func (c *Config) Validate() error {
 	if u, err := url.Parse(c.Slack.APIURL); err != nil || u.Scheme != "https" || !strings.HasSuffix(u.Path, "/") {
 		add("slack.api_url: %q must be an https URL ending in /", c.Slack.APIURL)
 	}
-	for name, s := range map[string]SecretRef{"admin.token": c.Admin.Token, "slack.signing_secret": c.Slack.SigningSecret, "slack.client_secret": c.Slack.ClientSecret} {
+	for name, s := range map[string]SecretRef{"admin.token": c.Admin.Token, "slack.signing_secret": c.Slack.SigningSecret, "slack.client_secret": c.Slack.ClientSecret, "webex.webhook_secret": c.Webex.WebhookSecret} {
 		if isPlaceholder(s.Value.Reveal()) {
 			add("%s: looks like a placeholder; set the real value", name)
+		}
+	}
+	for name, u := range map[string]string{"gchat.api_url": c.GChat.APIURL, "gchat.events_api_url": c.GChat.EventsAPIURL, "gchat.token_url": c.GChat.TokenURL,
+		"gchat.chat_certs_url": c.GChat.ChatCertsURL, "gchat.oidc_jwks_url": c.GChat.OIDCJWKSURL, "webex.api_url": c.Webex.APIURL} {
+		if pu, err := url.Parse(u); u != "" && (err != nil || pu.Scheme != "https" || pu.Host == "") {
+			add("%s: %q must be an https URL", name, u)
 		}
 	}
 	errs = append(errs, c.validateTenants()...)
@@ -62,7 +68,7 @@ func (c *Config) validateTenants() []error {
 	var errs []error
 	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
 	tenants := map[core.TenantID]bool{}
-	usesSlack := false
+	usesSlack, usesGChat, usesWebex := false, false, false
 	for i, t := range c.Tenants {
 		at := fmt.Sprintf("tenants[%d]", i)
 		if t.ID == "" || strings.ContainsAny(string(t.ID), " ./*>") {
@@ -75,14 +81,20 @@ func (c *Config) validateTenants() []error {
 		workspaces := map[core.ChannelRef]bool{}
 		for j, w := range t.Workspaces {
 			wat := fmt.Sprintf("%s.workspaces[%d]", at, j)
-			if w.Platform != core.Slack {
-				add("%s.platform: %q is not supported yet (slack)", wat, w.Platform)
+			switch w.Platform {
+			case core.Slack:
+				usesSlack = true
+			case core.GChat:
+				usesGChat = true
+			case core.Webex:
+				usesWebex = true
+			default:
+				add("%s.platform: %q is not supported (slack, gchat, webex)", wat, w.Platform)
 			}
-			usesSlack = usesSlack || w.Platform == core.Slack
 			if w.ID == "" {
 				add("%s.id: required", wat)
 			}
-			if w.BotToken.Value.IsZero() {
+			if w.BotToken.Value.IsZero() && w.Platform != core.GChat {
 				add("%s.bot_token: required (env:NAME or file:/path)", wat)
 			} else if isPlaceholder(w.BotToken.Value.Reveal()) {
 				add("%s.bot_token: looks like a placeholder", wat)
@@ -115,6 +127,12 @@ func (c *Config) validateTenants() []error {
 	}
 	if usesSlack && c.Slack.SigningSecret.Value.IsZero() {
 		add("slack.signing_secret: required when a Slack workspace is configured")
+	}
+	if usesGChat && (c.GChat.ServiceAccountKey.Value.IsZero() || c.GChat.ProjectNumber == "" || c.GChat.PushAudience == "" || c.GChat.PushServiceAccount == "") {
+		add("gchat: service_account_key, project_number, push_audience and push_service_account are required when a Google Chat workspace is configured")
+	}
+	if usesWebex && c.Webex.WebhookSecret.Value.IsZero() {
+		add("webex.webhook_secret: required when a Webex workspace is configured")
 	}
 	return errs
 }

@@ -18,7 +18,6 @@ import (
 	"parley/internal/bus"
 	"parley/internal/catchup"
 	"parley/internal/config"
-	slackconn "parley/internal/connector/slack"
 	"parley/internal/core"
 	"parley/internal/delivery"
 	"parley/internal/metrics"
@@ -43,8 +42,8 @@ type Gateway struct {
 	metrics *metrics.Metrics
 	traffic *audit.Traffic
 	catchup *catchup.Catchup
-	slack   *slackconn.Connector
 	clients *clients
+	mounts  []mount
 
 	public, admin     *http.Server
 	publicLn, adminLn net.Listener
@@ -93,13 +92,7 @@ func (g *Gateway) Start(ctx context.Context) (err error) {
 		return fmt.Errorf("bus: %w", err)
 	}
 
-	g.slack = slackconn.New(slackconn.Config{
-		SigningSecret: g.cfg.Slack.SigningSecret.Value,
-		APIURL:        g.cfg.Slack.APIURL,
-		HTTPClient:    httpClient,
-		Logger:        g.log.With("platform", "slack"),
-	})
-	g.clients.add(g.slack)
+	g.addConnectors(httpClient)
 
 	g.lanes = delivery.New(g.log, delivery.Policy{})
 	g.metrics = metrics.New()
@@ -159,7 +152,11 @@ func (g *Gateway) AdminURL() string { return "https://" + g.adminLn.Addr().Strin
 
 // InboundURLs maps each platform to where its events must be sent.
 func (g *Gateway) InboundURLs() map[string]string {
-	return map[string]string{"slack": g.PublicURL() + slackEventsPath}
+	out := map[string]string{}
+	for _, m := range g.mounts {
+		out[m.name] = g.PublicURL() + m.path
+	}
+	return out
 }
 
 // Close stops listening, drains relaying and closes the bus and store.

@@ -14,12 +14,12 @@ import (
 	"parley/internal/tlsconf"
 )
 
-const slackEventsPath = "/slack/events"
-
 // listen starts the public (webhooks) and admin listeners, both HTTPS.
 func (g *Gateway) listen() error {
 	pub := http.NewServeMux()
-	pub.Handle("POST "+slackEventsPath, countInbound(g.metrics, core.Slack, g.slack.Handler(inbound{g})))
+	for _, m := range g.mounts {
+		pub.Handle("POST "+m.path, countInbound(g.metrics, m.platform, m.handler(inbound{g})))
+	}
 	pub.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 
 	adm := http.NewServeMux()

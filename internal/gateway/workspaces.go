@@ -70,6 +70,7 @@ func (g *Gateway) provision(ctx context.Context) error {
 			g.log.Error("workspace not installed", "platform", w.Platform, "workspace", g.vault.Pseudonym(string(w.ID)), "err", err)
 		}
 	}
+	g.watchLinked(ctx)
 	return nil
 }
 

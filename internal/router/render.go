@@ -62,13 +62,20 @@ func (r *Router) render(ctx context.Context, ev core.Event, dest core.ChannelRef
 func (r *Router) mapUser(ctx context.Context, n richtext.Node, srcDir, dstDir connector.Directory) richtext.Node {
 	name := n.Text
 	if srcDir != nil && n.ID != "" {
-		if p, err := srcDir.User(ctx, core.UserID(n.ID)); err == nil {
+		p, err := srcDir.User(ctx, core.UserID(n.ID))
+		switch {
+		case err != nil:
+			r.log.Debug("mention not mapped", "reason", "source lookup", "err", err)
+		case dstDir == nil || p.Email == "":
 			name = nonEmpty(name, p.Name)
-			if dstDir != nil && p.Email != "" {
-				if q, err := dstDir.UserByEmail(ctx, p.Email); err == nil && q.ID != "" {
-					return richtext.Node{Kind: richtext.UserMention, ID: string(q.ID), Text: nonEmpty(q.Name, name)}
-				}
+			r.log.Debug("mention not mapped", "reason", "no directory or email")
+		default:
+			name = nonEmpty(name, p.Name)
+			q, err := dstDir.UserByEmail(ctx, p.Email)
+			if err == nil && q.ID != "" {
+				return richtext.Node{Kind: richtext.UserMention, ID: string(q.ID), Text: nonEmpty(q.Name, name)}
 			}
+			r.log.Debug("mention not mapped", "reason", "not found at the destination", "err", err)
 		}
 	}
 	return richtext.Node{Kind: richtext.Text, Text: "@" + nonEmpty(name, "someone")}

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 
 	"gopkg.in/yaml.v3"
+
+	gchatemu "parley/internal/emulator/gchat"
 )
 
 // gatewayConfig writes the config with which `parley serve` runs the
@@ -16,8 +18,13 @@ import (
 // beside it, never inline, and the gateway's own data directory (database,
 // bus, keys) is separate from these fixtures.
 type gatewayConfig struct {
-	dataDir, listen, adminListen, certFile, keyFile, caFile, slackAPI string
-	demo                                                              *slackDemo
+	dataDir, listen, publicURL, adminListen string
+	certFile, keyFile, caFile               string
+	slackAPI, webexAPI                      string
+	demo                                    *slackDemo
+	gchat                                   *gchatDemo
+	gchatEmu                                *gchatemu.Emulator
+	webex                                   *webexDemo
 }
 
 func (c gatewayConfig) write(path string, s *secrets, signing, adminToken string) error {
@@ -48,6 +55,24 @@ func (c gatewayConfig) write(path string, s *secrets, signing, adminToken string
 		}
 		links = append(links, map[string]any{"id": l.ID, "name": l.Name, "channels": channels})
 	}
+	relayRef, err := s.put("gchat-relay-token", c.gchat.relayToken)
+	if err != nil {
+		return err
+	}
+	workspaces = append(workspaces, ws{Platform: "gchat", ID: c.gchat.domain.Name, Name: "initech", BotToken: relayRef})
+	webexRef, err := s.put("webex-service-token", c.webex.serviceToken)
+	if err != nil {
+		return err
+	}
+	workspaces = append(workspaces, ws{Platform: "webex", ID: c.webex.org.ID, Name: "umbrella", BotToken: webexRef})
+	saKeyRef, err := s.put("gchat-service-account.json", string(c.gchat.app.ServiceAccountKeyJSON))
+	if err != nil {
+		return err
+	}
+	webhookRef, err := s.put("webex-webhook-secret", randomHex(24))
+	if err != nil {
+		return err
+	}
 	signingRef, err := s.put("slack-signing-secret", signing)
 	if err != nil {
 		return err
@@ -58,10 +83,17 @@ func (c gatewayConfig) write(path string, s *secrets, signing, adminToken string
 	}
 	doc := map[string]any{
 		"data_dir": c.dataDir,
-		"public":   map[string]any{"listen": c.listen, "cert_file": c.certFile, "key_file": c.keyFile},
+		"public":   map[string]any{"listen": c.listen, "url": c.publicURL, "cert_file": c.certFile, "key_file": c.keyFile},
 		"admin":    map[string]any{"listen": c.adminListen, "token": adminRef},
 		"tls":      map[string]any{"ca_file": c.caFile},
 		"slack":    map[string]any{"signing_secret": signingRef, "api_url": c.slackAPI},
+		"gchat": map[string]any{
+			"service_account_key": saKeyRef, "project_number": c.gchat.app.ProjectNumber,
+			"push_audience": c.publicURL + "/gchat/pubsub", "push_service_account": c.gchat.app.PushServiceAccountEmail,
+			"pubsub_topic": c.gchat.app.PubSubTopic, "api_url": c.gchatEmu.APIURL(), "events_api_url": c.gchatEmu.WorkspaceEventsURL(),
+			"token_url": c.gchatEmu.TokenURL(), "chat_certs_url": c.gchatEmu.ChatCertsURL(), "oidc_jwks_url": c.gchatEmu.OIDCJWKSURL(),
+		},
+		"webex": map[string]any{"webhook_secret": webhookRef, "api_url": c.webexAPI},
 		"tenants": []any{map[string]any{
 			"id": "demo", "name": "Demo tenant",
 			"workspaces": workspaces,

@@ -28,6 +28,49 @@ type ManifestGateway struct {
 // ManifestPlatforms lists each emulated platform.
 type ManifestPlatforms struct {
 	Slack *ManifestSlack `json:"slack,omitempty"`
+	GChat *ManifestGChat `json:"gchat,omitempty"`
+	Webex *ManifestWebex `json:"webex,omitempty"`
+}
+
+// ManifestGChat describes the Google Chat emulator.
+type ManifestGChat struct {
+	APIURL     string        `json:"api_url"`
+	ControlURL string        `json:"control_url"`
+	Domains    []GChatDomain `json:"domains"`
+}
+
+// GChatDomain is one Google Workspace domain.
+type GChatDomain struct {
+	Name   string       `json:"name"`
+	Users  []Person     `json:"users"`
+	Spaces []GChatSpace `json:"spaces"`
+}
+
+// GChatSpace is a Chat space.
+type GChatSpace struct {
+	Name        string `json:"name"`
+	DisplayName string `json:"display_name"`
+}
+
+// ManifestWebex describes the Webex emulator.
+type ManifestWebex struct {
+	APIURL     string     `json:"api_url"`
+	ControlURL string     `json:"control_url"`
+	Orgs       []WebexOrg `json:"orgs"`
+}
+
+// WebexOrg is one Webex organisation.
+type WebexOrg struct {
+	ID    string      `json:"id"`
+	Name  string      `json:"name"`
+	Users []Person    `json:"users"`
+	Rooms []WebexRoom `json:"rooms"`
+}
+
+// WebexRoom is a Webex space ("room" in the API).
+type WebexRoom struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
 }
 
 // ManifestSlack describes the Slack emulator.

@@ -16,7 +16,9 @@ import (
 	"time"
 
 	"parley/internal/config"
+	gchatemu "parley/internal/emulator/gchat"
 	slackemu "parley/internal/emulator/slack"
+	webexemu "parley/internal/emulator/webex"
 	"parley/internal/gateway"
 	"parley/internal/tlsconf"
 )
@@ -50,6 +52,8 @@ type Sandbox struct {
 	gw      *gateway.Gateway
 	servers []*http.Server
 	emu     *slackemu.Emulator
+	gchat   *gchatemu.Emulator
+	webex   *webexemu.Emulator
 	ca      *tlsconf.CA
 	leaf    tls.Certificate
 	log     *slog.Logger
@@ -124,10 +128,37 @@ func Start(ctx context.Context, o Options) (sb *Sandbox, err error) {
 		return nil, err
 	}
 
+	delivery := tlsconf.HTTPClient(ca.Pool())
+	sb.gchat = gchatemu.New(gchatemu.Options{HTTPClient: delivery, RetryDelays: o.EventRetryDelays, Logger: o.Logger.With("emulator", "gchat")})
+	gchatURL, err := sb.serve(tlsconf.Server(leaf), sb.gchat.Handler(), o.Logger)
+	if err != nil {
+		return nil, err
+	}
+	sb.gchat.SetBaseURL(gchatURL)
+	gdemo, err := buildGChatDemo(sb.gchat, publicURL)
+	if err != nil {
+		return nil, err
+	}
+	sb.webex = webexemu.New(webexemu.Options{HTTPClient: delivery, RetryDelays: o.EventRetryDelays, Logger: o.Logger.With("emulator", "webex")})
+	webexURL, err := sb.serve(tlsconf.Server(leaf), sb.webex.Handler(), o.Logger)
+	if err != nil {
+		return nil, err
+	}
+	sb.webex.SetBaseURL(webexURL)
+	wdemo, err := buildWebexDemo(sb.webex)
+	if err != nil {
+		return nil, err
+	}
+	partners := &demo.links[0]
+	partners.Name = "partners: acme, globex, initech, umbrella"
+	partners.Channels = append(partners.Channels,
+		ManifestChannel{Platform: "gchat", Workspace: gdemo.domain.Name, Channel: gdemo.space},
+		ManifestChannel{Platform: "webex", Workspace: wdemo.org.ID, Channel: wdemo.room})
+
 	adminToken := randomHex(24)
 	gwCfg := gatewayConfig{
-		dataDir: filepath.Join(o.DataDir, "gateway"), listen: publicAddr, adminListen: adminAddr, certFile: certFile, keyFile: keyFile, caFile: caFile,
-		slackAPI: slackURL + "/api/", demo: demo,
+		dataDir: filepath.Join(o.DataDir, "gateway"), listen: publicAddr, publicURL: publicURL, adminListen: adminAddr, certFile: certFile, keyFile: keyFile, caFile: caFile,
+		slackAPI: slackURL + "/api/", demo: demo, gchat: gdemo, gchatEmu: sb.gchat, webex: wdemo, webexAPI: sb.webex.APIURL(),
 	}
 	cfgPath := filepath.Join(o.DataDir, "gateway.yaml")
 	if err := gwCfg.write(cfgPath, secrets, signing, adminToken); err != nil {
@@ -139,11 +170,18 @@ func Start(ctx context.Context, o Options) (sb *Sandbox, err error) {
 		GatewayConfig: cfgPath,
 		Gateway: ManifestGateway{
 			PublicURL: publicURL, AdminURL: "https://" + adminAddr, AdminToken: adminToken,
-			Inbound: map[string]string{"slack": publicURL + "/slack/events"},
+			Inbound: map[string]string{
+				"slack":             publicURL + "/slack/events",
+				"gchat":             publicURL + "/gchat/pubsub",
+				"gchat_interaction": publicURL + "/gchat/events",
+				"webex":             publicURL + "/webex/webhooks",
+			},
 		},
-		Platforms: ManifestPlatforms{Slack: &ManifestSlack{
-			APIURL: slackURL + "/api/", ControlURL: slackURL + "/_emulator/", Workspaces: demo.workspaces,
-		}},
+		Platforms: ManifestPlatforms{
+			Slack: &ManifestSlack{APIURL: slackURL + "/api/", ControlURL: slackURL + "/_emulator/", Workspaces: demo.workspaces},
+			GChat: &ManifestGChat{APIURL: sb.gchat.APIURL(), ControlURL: sb.gchat.ControlURL(), Domains: []GChatDomain{gdemo.domain}},
+			Webex: &ManifestWebex{APIURL: sb.webex.APIURL(), ControlURL: webexURL + "/_emulator/", Orgs: []WebexOrg{wdemo.org}},
+		},
 		Links: demo.links,
 	}
 
@@ -202,6 +240,12 @@ func (sb *Sandbox) Close(ctx context.Context) error {
 	}
 	if sb.emu != nil {
 		sb.emu.Close()
+	}
+	if sb.gchat != nil {
+		sb.gchat.Close()
+	}
+	if sb.webex != nil {
+		sb.webex.Close()
 	}
 	sb.wg.Wait()
 	return errors.Join(errs...)

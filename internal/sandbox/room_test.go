@@ -1,0 +1,227 @@
+package sandbox
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+	chat "google.golang.org/api/chat/v1"
+	"google.golang.org/api/option"
+)
+
+// bearer adds a person's token to every request, as their client would.
+type bearer struct {
+	token string
+	base  http.RoundTripper
+}
+
+func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+b.token)
+	return b.base.RoundTrip(r)
+}
+
+// gchatAs is Google's own Chat client acting as a person.
+func (w *world) gchatAs(p Person) *chat.Service {
+	w.t.Helper()
+	svc, err := chat.NewService(context.Background(), option.WithEndpoint(w.m.Platforms.GChat.APIURL),
+		option.WithHTTPClient(&http.Client{Transport: bearer{p.Token, w.client.Transport}}))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return svc
+}
+
+type webexMessage struct {
+	ID              string   `json:"id"`
+	ParentID        string   `json:"parentId"`
+	Text            string   `json:"text"`
+	Markdown        string   `json:"markdown"`
+	PersonEmail     string   `json:"personEmail"`
+	MentionedPeople []string `json:"mentionedPeople"`
+}
+
+// webexCall calls the Webex REST API as a person.
+func (w *world) webexCall(p Person, method, path string, body any, out any) {
+	w.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = strings.NewReader(string(b))
+	}
+	req, _ := http.NewRequest(method, w.m.Platforms.Webex.APIURL+path, rd)
+	req.Header.Set("Authorization", "Bearer "+p.Token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := w.client.Do(req)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 300 {
+		w.t.Fatalf("webex %s %s: %d %s", method, path, resp.StatusCode, b)
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			w.t.Fatalf("webex %s: %v", path, err)
+		}
+	}
+}
+
+func (w *world) webexMessages(p Person, room string) []webexMessage {
+	var out struct {
+		Items []webexMessage `json:"items"`
+	}
+	w.webexCall(p, http.MethodGet, "messages?max=100&roomId="+url.QueryEscape(room), nil, &out)
+	return out.Items
+}
+
+func (w *world) gchatMessages(p Person, space string) []*chat.Message {
+	w.t.Helper()
+	res, err := w.gchatAs(p).Spaces.Messages.List(space).PageSize(100).Do()
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return res.Messages
+}
+
+// poll retries fn until it returns true, or fails the test after 15 s.
+func (w *world) poll(what string, fn func() bool) {
+	w.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !fn() {
+		if time.Now().After(deadline) {
+			w.t.Fatalf("%s: timed out", what)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func gchatText(m *chat.Message) string {
+	s := m.Text
+	for _, c := range m.CardsV2 {
+		if c.Card != nil && c.Card.Header != nil {
+			s += " [" + c.Card.Header.Title + "]"
+		}
+	}
+	return s
+}
+
+// TestFourPlatformRoom: one room of Slack (two companies), Google Chat and
+// Webex. A message from a person on any platform reaches every other with
+// the author's name and native mentions; replies, edits and deletes follow.
+func TestFourPlatformRoom(t *testing.T) {
+	w := startWorld(t)
+	acme, globex := w.ws("acme"), w.ws("globex")
+	acmeCh, globexCh := w.linked(acme), w.linked(globex)
+	gdom, wexOrg := w.m.Platforms.GChat.Domains[0], w.m.Platforms.Webex.Orgs[0]
+	space, room := gdom.Spaces[0].Name, wexOrg.Rooms[0].ID
+	person := func(ps []Person, name string) Person {
+		i := slices.IndexFunc(ps, func(p Person) bool { return p.Name == name })
+		if i < 0 {
+			t.Fatalf("no %s", name)
+		}
+		return ps[i]
+	}
+	alice := w.person(acme, "alice")
+	frank, carolG := person(gdom.Users, "frank"), person(gdom.Users, "carol")
+	grace, carolW := person(wexOrg.Users, "grace"), person(wexOrg.Users, "carol")
+	carolS := w.person(acme, "carol")
+
+	// Carol says hello on Google Chat first: Chat gives apps no directory,
+	// so Parley learns people there from what they post.
+	if _, err := w.gchatAs(carolG).Spaces.Messages.Create(space, &chat.Message{Text: "hello from carol"}).Do(); err != nil {
+		t.Fatal(err)
+	}
+	w.poll("carol's hello reaches Slack", func() bool {
+		msgs, err := w.history(w.reader(acme, 1), acmeCh)
+		return err == nil && find(msgs, "hello from carol") != nil
+	})
+
+	// Slack → Google Chat and Webex, with a mention of Carol.
+	mark := "four-" + randomHex(4)
+	_, ts, err := w.api(alice).PostMessage(acmeCh, slack.MsgOptionText(fmt.Sprintf("%s *hi* <@%s>", mark, carolS.ID), false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gCopy *chat.Message
+	w.poll("Slack → Google Chat", func() bool {
+		for _, m := range w.gchatMessages(frank, space) {
+			if strings.Contains(m.Text, mark) {
+				gCopy = m
+				return true
+			}
+		}
+		return false
+	})
+	// Chat returns mentions as "@Name" in text and as USER_MENTION
+	// annotations, which is what makes them notify.
+	mentioned := slices.ContainsFunc(gCopy.Annotations, func(a *chat.Annotation) bool {
+		return a.Type == "USER_MENTION" && a.UserMention != nil && a.UserMention.User != nil && a.UserMention.User.Name == carolG.ID
+	})
+	if txt := gchatText(gCopy); !strings.Contains(txt, "alice") || !mentioned || !strings.Contains(gCopy.Text, "*hi*") {
+		t.Fatalf("Google Chat copy lacks author, native mention or formatting: %q (annotations %d)", txt, len(gCopy.Annotations))
+	}
+	var wCopy webexMessage
+	w.poll("Slack → Webex", func() bool {
+		for _, m := range w.webexMessages(grace, room) {
+			if strings.Contains(m.Text, mark) || strings.Contains(m.Markdown, mark) {
+				wCopy = m
+				return true
+			}
+		}
+		return false
+	})
+	if !strings.Contains(wCopy.Markdown+wCopy.Text, "alice") || !slices.Contains(wCopy.MentionedPeople, carolW.ID) || !strings.Contains(wCopy.Markdown, "**hi**") {
+		t.Fatalf("Webex copy lacks author, native mention or formatting: %+v", wCopy)
+	}
+
+	// A thread reply on Google Chat lands in the Slack thread.
+	reply := "gchat-reply-" + randomHex(4)
+	if _, err := w.gchatAs(frank).Spaces.Messages.Create(space, &chat.Message{Text: reply, Thread: gCopy.Thread}).
+		MessageReplyOption("REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD").Do(); err != nil {
+		t.Fatal(err)
+	}
+	w.await(acme, acmeCh, "Google Chat reply in the Slack thread", func(msgs []slack.Message) bool {
+		m := find(msgs, reply)
+		return m != nil && m.ThreadTimestamp == ts && strings.Contains(m.Username, "frank")
+	})
+
+	// Webex → Slack and Google Chat, then an edit and a delete there.
+	wmark := "webex-" + randomHex(4)
+	var posted webexMessage
+	w.webexCall(grace, http.MethodPost, "messages", map[string]string{"roomId": room, "markdown": wmark + " from **grace**"}, &posted)
+	w.await(globex, globexCh, "Webex → Slack", func(msgs []slack.Message) bool {
+		m := find(msgs, wmark)
+		return m != nil && strings.Contains(m.Username, "grace") && strings.Contains(m.Text, "*grace*")
+	})
+	w.poll("Webex → Google Chat", func() bool {
+		return slices.ContainsFunc(w.gchatMessages(frank, space), func(m *chat.Message) bool { return strings.Contains(m.Text, wmark) })
+	})
+	edited := wmark + "-edited"
+	w.webexCall(grace, http.MethodPut, "messages/"+url.PathEscape(posted.ID), map[string]string{"roomId": room, "markdown": edited}, nil)
+	w.await(globex, globexCh, "Webex edit → Slack", func(msgs []slack.Message) bool { return find(msgs, edited) != nil })
+	w.webexCall(grace, http.MethodDelete, "messages/"+url.PathEscape(posted.ID), nil, nil)
+	w.await(globex, globexCh, "Webex delete → Slack", func(msgs []slack.Message) bool { return find(msgs, wmark) == nil })
+
+	// Google Chat → everyone else.
+	gmark := "gchat-" + randomHex(4)
+	if _, err := w.gchatAs(frank).Spaces.Messages.Create(space, &chat.Message{Text: gmark}).Do(); err != nil {
+		t.Fatal(err)
+	}
+	w.await(acme, acmeCh, "Google Chat → Slack", func(msgs []slack.Message) bool {
+		m := find(msgs, gmark)
+		return m != nil && strings.Contains(m.Username, "frank")
+	})
+	w.poll("Google Chat → Webex", func() bool {
+		return slices.ContainsFunc(w.webexMessages(grace, room), func(m webexMessage) bool { return strings.Contains(m.Text+m.Markdown, gmark) })
+	})
+}
