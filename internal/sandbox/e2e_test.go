@@ -322,12 +322,12 @@ func TestSandboxRelaysBetweenCompanies(t *testing.T) {
 		t.Fatal(err)
 	}
 	forbidden := map[string][]byte{
-		"message text":   []byte(marker),
-		"reply text":     []byte(reply),
-		"edited text":    []byte(edited),
-		"file comment":   []byte(fileNote),
-		"reverse text":   []byte(back),
-		"file content":   content[1000:1064],
+		"message text": []byte(marker),
+		"reply text":   []byte(reply),
+		"edited text":  []byte(edited),
+		"file comment": []byte(fileNote),
+		"reverse text": []byte(back),
+		"file content": content[1000:1064],
 	}
 	for i, s := range secrets {
 		forbidden[fmt.Sprintf("user token %d", i)] = []byte(s)
