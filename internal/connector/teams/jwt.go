@@ -1,0 +1,82 @@
+package teams
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// channelMSTeams is the Bot Framework channel ID of Teams.
+const channelMSTeams = "msteams"
+
+// clockSkew is the leeway Microsoft allows on nbf and exp.
+const clockSkew = 5 * time.Minute
+
+// verifier checks the Bot Connector's JWT on an inbound activity.
+type verifier struct {
+	keys   *keySet
+	issuer string
+	appID  string
+	now    func() time.Time
+}
+
+// verified is what a valid token vouches for.
+type verified struct {
+	serviceURL string
+}
+
+// errForbidden marks a token that is authentic but not for us to act on
+// (a key not endorsed for Teams, a serviceUrl mismatch): 403, not 401.
+var errForbidden = errors.New("forbidden")
+
+// verify checks the Authorization header. Only after it succeeds is the
+// body parsed; the serviceUrl it vouches for is then compared with the
+// activity's.
+func (v *verifier) verify(ctx context.Context, authz string) (verified, error) {
+	raw, ok := strings.CutPrefix(authz, "Bearer ")
+	if !ok || raw == "" {
+		return verified{}, errors.New("no bearer token")
+	}
+	var endorsed bool
+	claims := jwt.MapClaims{}
+	_, err := jwt.ParseWithClaims(raw, claims, func(t *jwt.Token) (any, error) {
+		kid, _ := t.Header["kid"].(string)
+		if kid == "" {
+			return nil, errors.New("token has no kid")
+		}
+		key, err := v.keys.key(ctx, kid)
+		if err != nil {
+			return nil, err
+		}
+		endorsed = key.endorses(channelMSTeams)
+		return key.pub, nil
+	},
+		jwt.WithValidMethods([]string{"RS256"}),
+		jwt.WithIssuer(v.issuer),
+		jwt.WithAudience(v.appID),
+		jwt.WithExpirationRequired(),
+		jwt.WithLeeway(clockSkew),
+		jwt.WithTimeFunc(v.now),
+	)
+	if err != nil {
+		return verified{}, fmt.Errorf("invalid token: %w", err)
+	}
+	if !endorsed {
+		return verified{}, fmt.Errorf("signing key not endorsed for %s: %w", channelMSTeams, errForbidden)
+	}
+	su, _ := claims["serviceurl"].(string)
+	if su == "" {
+		return verified{}, fmt.Errorf("token has no serviceurl claim: %w", errForbidden)
+	}
+	return verified{serviceURL: su}, nil
+}
+
+// sameServiceURL compares serviceUrls as the Bot Framework SDKs do: the
+// trailing slash is not significant.
+func sameServiceURL(a, b string) bool {
+	return strings.TrimSuffix(a, "/") == strings.TrimSuffix(b, "/") && a != ""
+}

@@ -1,0 +1,50 @@
+package teams
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// FuzzVerify: whatever arrives in the Authorization header, verification
+// neither panics nor accepts a token it cannot check, and it does no I/O
+// for unknown keys inside the refresh spacing.
+func FuzzVerify(f *testing.F) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		f.Fatal(err)
+	}
+	now := time.Now()
+	ks := newKeySet(nil, "https://keys.invalid/", func() time.Time { return now })
+	ks.keys = map[string]signingKey{"k": {pub: &key.PublicKey, endorsements: []string{"msteams"}}}
+	ks.fetched, ks.lastAttempt = now, now
+	v := &verifier{keys: ks, issuer: "https://api.botframework.com", appID: "app", now: func() time.Time { return now }}
+
+	good := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.MapClaims{
+		"iss": "https://api.botframework.com", "aud": "app", "exp": now.Add(time.Hour).Unix(), "serviceurl": "https://s/",
+	})
+	good.Header["kid"] = "k"
+	tok, err := good.SignedString(key)
+	if err != nil {
+		f.Fatal(err)
+	}
+	if _, err := v.verify(context.Background(), "Bearer "+tok); err != nil {
+		f.Fatalf("the seed token does not verify: %v", err)
+	}
+	f.Add("Bearer " + tok)
+	f.Add("Bearer eyJhbGciOiJub25lIiwia2lkIjoiayJ9.e30.")
+	f.Add("Bearer a.b.c")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, authz string) {
+		got, err := v.verify(context.Background(), authz)
+		// Only the seed's signature verifies, so anything accepted is the
+		// seed (up to base64 malleability) and vouches for its serviceurl.
+		if err == nil && got.serviceURL != "https://s/" {
+			t.Fatalf("accepted %q vouching for %q", authz, got.serviceURL)
+		}
+	})
+}
