@@ -21,6 +21,7 @@ type Config struct {
 	Log     Log        `yaml:"log"`
 	TLS     TLS        `yaml:"tls"`
 	Slack   Slack      `yaml:"slack"`
+	Teams   Teams      `yaml:"teams"`
 	GChat   GChat      `yaml:"gchat"`
 	Webex   Webex      `yaml:"webex"`
 	Tenants []Tenant   `yaml:"tenants"`
@@ -101,6 +102,27 @@ type Slack struct {
 	ClientSecret  SecretRef `yaml:"client_secret"`
 	// APIURL is the Web API base; the default is Slack's own.
 	APIURL string `yaml:"api_url"`
+}
+
+// Teams is the Azure Bot registration's settings. Empty AppID: Teams is
+// off.
+type Teams struct {
+	AppID     string    `yaml:"app_id"`
+	AppSecret SecretRef `yaml:"app_secret"`
+	// TenantID is the bot's home tenant (single-tenant bots, the only kind
+	// Azure creates since 2025).
+	TenantID string `yaml:"tenant_id"`
+	// The endpoints default to Microsoft's own. TokenURL may hold
+	// {tenant}.
+	OpenIDMetadataURL string `yaml:"openid_metadata_url"`
+	Issuer            string `yaml:"issuer"`
+	TokenURL          string `yaml:"token_url"`
+	GraphURL          string `yaml:"graph_url"`
+	ServiceURL        string `yaml:"service_url"`
+	// AllowedServiceHosts are the hosts (host[:port]) activities may name
+	// as their serviceUrl; the bot token goes nowhere else. ServiceURL's
+	// host is always allowed.
+	AllowedServiceHosts []string `yaml:"allowed_service_hosts"`
 }
 
 // GChat is the Google Chat app's settings. Empty ServiceAccountKey: Google

@@ -15,6 +15,7 @@ func (c *Config) InlineSecrets() []string {
 	check("admin.token", c.Admin.Token)
 	check("slack.signing_secret", c.Slack.SigningSecret)
 	check("slack.client_secret", c.Slack.ClientSecret)
+	check("teams.app_secret", c.Teams.AppSecret)
 	check("gchat.service_account_key", c.GChat.ServiceAccountKey)
 	check("webex.webhook_secret", c.Webex.WebhookSecret)
 	for i, t := range c.Tenants {

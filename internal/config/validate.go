@@ -49,12 +49,13 @@ func (c *Config) Validate() error {
 	if u, err := url.Parse(c.Slack.APIURL); err != nil || u.Scheme != "https" || !strings.HasSuffix(u.Path, "/") {
 		add("slack.api_url: %q must be an https URL ending in /", c.Slack.APIURL)
 	}
-	for name, s := range map[string]SecretRef{"admin.token": c.Admin.Token, "slack.signing_secret": c.Slack.SigningSecret, "slack.client_secret": c.Slack.ClientSecret, "webex.webhook_secret": c.Webex.WebhookSecret} {
+	for name, s := range map[string]SecretRef{"admin.token": c.Admin.Token, "slack.signing_secret": c.Slack.SigningSecret, "slack.client_secret": c.Slack.ClientSecret, "webex.webhook_secret": c.Webex.WebhookSecret, "teams.app_secret": c.Teams.AppSecret} {
 		if isPlaceholder(s.Value.Reveal()) {
 			add("%s: looks like a placeholder; set the real value", name)
 		}
 	}
-	for name, u := range map[string]string{"gchat.api_url": c.GChat.APIURL, "gchat.events_api_url": c.GChat.EventsAPIURL, "gchat.token_url": c.GChat.TokenURL,
+	for name, u := range map[string]string{"teams.openid_metadata_url": c.Teams.OpenIDMetadataURL, "teams.graph_url": c.Teams.GraphURL, "teams.service_url": c.Teams.ServiceURL,
+		"teams.token_url": strings.ReplaceAll(c.Teams.TokenURL, "{tenant}", "t"), "gchat.api_url": c.GChat.APIURL, "gchat.events_api_url": c.GChat.EventsAPIURL, "gchat.token_url": c.GChat.TokenURL,
 		"gchat.chat_certs_url": c.GChat.ChatCertsURL, "gchat.oidc_jwks_url": c.GChat.OIDCJWKSURL, "webex.api_url": c.Webex.APIURL} {
 		if pu, err := url.Parse(u); u != "" && (err != nil || pu.Scheme != "https" || pu.Host == "") {
 			add("%s: %q must be an https URL", name, u)
@@ -68,7 +69,7 @@ func (c *Config) validateTenants() []error {
 	var errs []error
 	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
 	tenants := map[core.TenantID]bool{}
-	usesSlack, usesGChat, usesWebex := false, false, false
+	usesSlack, usesTeams, usesGChat, usesWebex := false, false, false, false
 	for i, t := range c.Tenants {
 		at := fmt.Sprintf("tenants[%d]", i)
 		if t.ID == "" || strings.ContainsAny(string(t.ID), " ./*>") {
@@ -86,15 +87,17 @@ func (c *Config) validateTenants() []error {
 				usesSlack = true
 			case core.GChat:
 				usesGChat = true
+			case core.Teams:
+				usesTeams = true
 			case core.Webex:
 				usesWebex = true
 			default:
-				add("%s.platform: %q is not supported (slack, gchat, webex)", wat, w.Platform)
+				add("%s.platform: %q is not supported (slack, teams, gchat, webex)", wat, w.Platform)
 			}
 			if w.ID == "" {
 				add("%s.id: required", wat)
 			}
-			if w.BotToken.Value.IsZero() && w.Platform != core.GChat {
+			if w.BotToken.Value.IsZero() && w.Platform != core.GChat && w.Platform != core.Teams {
 				add("%s.bot_token: required (env:NAME or file:/path)", wat)
 			} else if isPlaceholder(w.BotToken.Value.Reveal()) {
 				add("%s.bot_token: looks like a placeholder", wat)
@@ -130,6 +133,9 @@ func (c *Config) validateTenants() []error {
 	}
 	if usesGChat && (c.GChat.ServiceAccountKey.Value.IsZero() || c.GChat.ProjectNumber == "" || c.GChat.PushAudience == "" || c.GChat.PushServiceAccount == "") {
 		add("gchat: service_account_key, project_number, push_audience and push_service_account are required when a Google Chat workspace is configured")
+	}
+	if usesTeams && (c.Teams.AppID == "" || c.Teams.AppSecret.Value.IsZero()) {
+		add("teams: app_id and app_secret are required when a Teams tenant is configured")
 	}
 	if usesWebex && c.Webex.WebhookSecret.Value.IsZero() {
 		add("webex.webhook_secret: required when a Webex workspace is configured")

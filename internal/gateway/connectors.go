@@ -8,6 +8,7 @@ import (
 	"parley/internal/connector"
 	gchatconn "parley/internal/connector/gchat"
 	slackconn "parley/internal/connector/slack"
+	teamsconn "parley/internal/connector/teams"
 	webexconn "parley/internal/connector/webex"
 	"parley/internal/core"
 )
@@ -24,6 +25,7 @@ type mount struct {
 // Public paths of the inbound endpoints.
 const (
 	slackEventsPath   = "/slack/events"
+	teamsMessagesPath = "/teams/messages"
 	gchatPrefix       = "/gchat"
 	webexWebhooksPath = "/webex/webhooks"
 )
@@ -40,6 +42,16 @@ func (g *Gateway) addConnectors(hc *http.Client) {
 	g.clients.add(slack)
 	g.mounts = append(g.mounts, mount{name: "slack", path: slackEventsPath, platform: core.Slack, handler: slack.Handler})
 
+	if tc := g.cfg.Teams; tc.AppID != "" {
+		conn := teamsconn.New(teamsconn.Config{
+			AppID: tc.AppID, AppSecret: tc.AppSecret.Value, TenantID: tc.TenantID,
+			OpenIDMetadataURL: tc.OpenIDMetadataURL, Issuer: tc.Issuer, TokenURL: tc.TokenURL, GraphURL: tc.GraphURL,
+			ServiceURL: tc.ServiceURL, AllowedServiceURLs: tc.AllowedServiceHosts,
+			HTTPClient: hc, Logger: g.log.With("platform", "teams"),
+		})
+		g.clients.add(conn)
+		g.mounts = append(g.mounts, mount{name: "teams", path: teamsMessagesPath, platform: core.Teams, handler: conn.Handler})
+	}
 	if gc := g.cfg.GChat; !gc.ServiceAccountKey.Value.IsZero() {
 		conn := gchatconn.New(gchatconn.Config{
 			ServiceAccountKey: gc.ServiceAccountKey.Value, ProjectNumber: gc.ProjectNumber,

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	gchatemu "parley/internal/emulator/gchat"
+	teamsemu "parley/internal/emulator/teams"
 	webexemu "parley/internal/emulator/webex"
 )
 
@@ -74,5 +75,39 @@ func buildWebexDemo(emu *webexemu.Emulator) (*webexDemo, error) {
 	room := emu.AddRoom(org.ID, "Partners", append(members, svc.ID)...)
 	d.room = room.ID
 	d.org.Rooms = append(d.org.Rooms, WebexRoom{ID: room.ID, Title: room.Title})
+	return d, nil
+}
+
+var demoTeamsPeople = []demoPerson{{"judy", "judy@contoso.example"}, {"carol", "carol@acme.example"}, {"mallory", "mallory@contoso.example"}}
+
+// teamsDemo is the Teams side as created in the emulator.
+type teamsDemo struct {
+	tenant    TeamsTenant
+	appID     string
+	appSecret string
+	channel   string
+}
+
+func buildTeamsDemo(emu *teamsemu.Emulator, publicURL string) (*teamsDemo, error) {
+	d := &teamsDemo{appSecret: randomHex(20)}
+	ten := emu.AddTenant("contoso")
+	d.tenant = TeamsTenant{ID: ten.ID, Name: ten.Name}
+	var members []string
+	for _, p := range demoTeamsPeople {
+		u := emu.AddUser(ten.ID, p.name, p.email)
+		members = append(members, u.ID)
+		d.tenant.Users = append(d.tenant.Users, Person{ID: u.ID, Name: p.name, Email: u.Email, Token: u.Token})
+	}
+	team := emu.AddTeam(ten.ID, "Contoso", members...)
+	ch := emu.AddChannel(ten.ID, team.ID, "Partners")
+	d.channel = ch.ID
+	d.tenant.Teams = append(d.tenant.Teams, TeamsTeam{ID: team.ID, Name: team.Name, Channels: []NamedChannel{
+		{ID: team.GeneralChannel.ID, Name: team.GeneralChannel.Name}, {ID: ch.ID, Name: ch.Name},
+	}})
+	bot := emu.RegisterBot(teamsemu.BotSpec{AppSecret: d.appSecret, Name: "Parley", Endpoint: publicURL + "/teams/messages"})
+	d.appID = bot.AppID
+	if err := emu.InstallBot(bot.AppID, team.ID); err != nil {
+		return nil, fmt.Errorf("install the Teams bot: %w", err)
+	}
 	return d, nil
 }

@@ -11,6 +11,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	gchatemu "parley/internal/emulator/gchat"
+	teamsemu "parley/internal/emulator/teams"
 )
 
 // gatewayConfig writes the config with which `parley serve` runs the
@@ -22,6 +23,8 @@ type gatewayConfig struct {
 	certFile, keyFile, caFile               string
 	slackAPI, webexAPI                      string
 	demo                                    *slackDemo
+	teams                                   *teamsDemo
+	teamsEmu                                *teamsemu.Emulator
 	gchat                                   *gchatDemo
 	gchatEmu                                *gchatemu.Emulator
 	webex                                   *webexDemo
@@ -55,6 +58,11 @@ func (c gatewayConfig) write(path string, s *secrets, signing, adminToken string
 		}
 		links = append(links, map[string]any{"id": l.ID, "name": l.Name, "channels": channels})
 	}
+	workspaces = append(workspaces, ws{Platform: "teams", ID: c.teams.tenant.ID, Name: "contoso"})
+	teamsSecretRef, err := s.put("teams-app-secret", c.teams.appSecret)
+	if err != nil {
+		return err
+	}
 	relayRef, err := s.put("gchat-relay-token", c.gchat.relayToken)
 	if err != nil {
 		return err
@@ -87,6 +95,11 @@ func (c gatewayConfig) write(path string, s *secrets, signing, adminToken string
 		"admin":    map[string]any{"listen": c.adminListen, "token": adminRef},
 		"tls":      map[string]any{"ca_file": c.caFile},
 		"slack":    map[string]any{"signing_secret": signingRef, "api_url": c.slackAPI},
+		"teams": map[string]any{
+			"app_id": c.teams.appID, "app_secret": teamsSecretRef, "tenant_id": c.teams.tenant.ID,
+			"openid_metadata_url": c.teamsEmu.OpenIDMetadataURL(), "token_url": c.teamsEmu.TokenURL("{tenant}"),
+			"graph_url": c.teamsEmu.GraphURL(), "service_url": c.teamsEmu.ServiceURL(),
+		},
 		"gchat": map[string]any{
 			"service_account_key": saKeyRef, "project_number": c.gchat.app.ProjectNumber,
 			"push_audience": c.publicURL + "/gchat/pubsub", "push_service_account": c.gchat.app.PushServiceAccountEmail,

@@ -28,8 +28,31 @@ type ManifestGateway struct {
 // ManifestPlatforms lists each emulated platform.
 type ManifestPlatforms struct {
 	Slack *ManifestSlack `json:"slack,omitempty"`
+	Teams *ManifestTeams `json:"teams,omitempty"`
 	GChat *ManifestGChat `json:"gchat,omitempty"`
 	Webex *ManifestWebex `json:"webex,omitempty"`
+}
+
+// ManifestTeams describes the Microsoft Teams emulator.
+type ManifestTeams struct {
+	GraphURL   string        `json:"graph_url"`
+	ControlURL string        `json:"control_url"`
+	Tenants    []TeamsTenant `json:"tenants"`
+}
+
+// TeamsTenant is one Microsoft 365 tenant.
+type TeamsTenant struct {
+	ID    string      `json:"id"`
+	Name  string      `json:"name"`
+	Users []Person    `json:"users"`
+	Teams []TeamsTeam `json:"teams"`
+}
+
+// TeamsTeam is a team and its channels.
+type TeamsTeam struct {
+	ID       string         `json:"id"`
+	Name     string         `json:"name"`
+	Channels []NamedChannel `json:"channels"`
 }
 
 // ManifestGChat describes the Google Chat emulator.

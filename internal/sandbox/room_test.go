@@ -93,6 +93,29 @@ func (w *world) gchatMessages(p Person, space string) []*chat.Message {
 	return res.Messages
 }
 
+// graph calls Microsoft Graph as a Teams person and returns the raw JSON.
+func (w *world) graph(p Person, method, path string, body any) []byte {
+	w.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = strings.NewReader(string(b))
+	}
+	req, _ := http.NewRequest(method, w.m.Platforms.Teams.GraphURL+path, rd)
+	req.Header.Set("Authorization", "Bearer "+p.Token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := w.client.Do(req)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 300 {
+		w.t.Fatalf("graph %s %s: %d %s", method, path, resp.StatusCode, b)
+	}
+	return b
+}
+
 // poll retries fn until it returns true, or fails the test after 15 s.
 func (w *world) poll(what string, fn func() bool) {
 	w.t.Helper()
@@ -115,8 +138,8 @@ func gchatText(m *chat.Message) string {
 	return s
 }
 
-// TestFourPlatformRoom: one room of Slack (two companies), Google Chat and
-// Webex. A message from a person on any platform reaches every other with
+// TestFourPlatformRoom: one room of Slack (two companies), Teams, Google
+// Chat and Webex. A message from a person on any platform reaches every other with
 // the author's name and native mentions; replies, edits and deletes follow.
 func TestFourPlatformRoom(t *testing.T) {
 	w := startWorld(t)
@@ -183,6 +206,31 @@ func TestFourPlatformRoom(t *testing.T) {
 	if !strings.Contains(wCopy.Markdown+wCopy.Text, "alice") || !slices.Contains(wCopy.MentionedPeople, carolW.ID) || !strings.Contains(wCopy.Markdown, "**hi**") {
 		t.Fatalf("Webex copy lacks author, native mention or formatting: %+v", wCopy)
 	}
+
+	// Slack → Teams, read through Graph as a Teams person.
+	tten := w.m.Platforms.Teams.Tenants[0]
+	team := tten.Teams[0]
+	tch := team.Channels[len(team.Channels)-1].ID
+	judy := person(tten.Users, "judy")
+	teamsPath := "teams/" + url.PathEscape(team.ID) + "/channels/" + url.PathEscape(tch) + "/messages"
+	w.poll("Slack → Teams", func() bool {
+		raw := string(w.graph(judy, http.MethodGet, teamsPath, nil))
+		return strings.Contains(raw, mark) && strings.Contains(raw, "alice")
+	})
+
+	// Teams → Slack, Google Chat and Webex.
+	tmark := "teams-" + randomHex(4)
+	w.graph(judy, http.MethodPost, teamsPath, map[string]any{"body": map[string]string{"contentType": "html", "content": "<p>" + tmark + " from <strong>judy</strong></p>"}})
+	w.await(acme, acmeCh, "Teams → Slack", func(msgs []slack.Message) bool {
+		m := find(msgs, tmark)
+		return m != nil && strings.Contains(m.Username, "judy") && strings.Contains(m.Text, "*judy*")
+	})
+	w.poll("Teams → Google Chat", func() bool {
+		return slices.ContainsFunc(w.gchatMessages(frank, space), func(m *chat.Message) bool { return strings.Contains(m.Text, tmark) })
+	})
+	w.poll("Teams → Webex", func() bool {
+		return slices.ContainsFunc(w.webexMessages(grace, room), func(m webexMessage) bool { return strings.Contains(m.Text+m.Markdown, tmark) })
+	})
 
 	// A thread reply on Google Chat lands in the Slack thread.
 	reply := "gchat-reply-" + randomHex(4)

@@ -18,6 +18,7 @@ import (
 	"parley/internal/config"
 	gchatemu "parley/internal/emulator/gchat"
 	slackemu "parley/internal/emulator/slack"
+	teamsemu "parley/internal/emulator/teams"
 	webexemu "parley/internal/emulator/webex"
 	"parley/internal/gateway"
 	"parley/internal/tlsconf"
@@ -52,6 +53,7 @@ type Sandbox struct {
 	gw      *gateway.Gateway
 	servers []*http.Server
 	emu     *slackemu.Emulator
+	teams   *teamsemu.Emulator
 	gchat   *gchatemu.Emulator
 	webex   *webexemu.Emulator
 	ca      *tlsconf.CA
@@ -149,16 +151,27 @@ func Start(ctx context.Context, o Options) (sb *Sandbox, err error) {
 	if err != nil {
 		return nil, err
 	}
+	sb.teams = teamsemu.New(teamsemu.Options{HTTPClient: delivery, RetryDelays: o.EventRetryDelays, Logger: o.Logger.With("emulator", "teams")})
+	teamsURL, err := sb.serve(tlsconf.Server(leaf), sb.teams.Handler(), o.Logger)
+	if err != nil {
+		return nil, err
+	}
+	sb.teams.SetBaseURL(teamsURL)
+	tdemo, err := buildTeamsDemo(sb.teams, publicURL)
+	if err != nil {
+		return nil, err
+	}
 	partners := &demo.links[0]
-	partners.Name = "partners: acme, globex, initech, umbrella"
+	partners.Name = "partners: acme, globex, contoso, initech, umbrella"
 	partners.Channels = append(partners.Channels,
+		ManifestChannel{Platform: "teams", Workspace: tdemo.tenant.ID, Channel: tdemo.channel},
 		ManifestChannel{Platform: "gchat", Workspace: gdemo.domain.Name, Channel: gdemo.space},
 		ManifestChannel{Platform: "webex", Workspace: wdemo.org.ID, Channel: wdemo.room})
 
 	adminToken := randomHex(24)
 	gwCfg := gatewayConfig{
 		dataDir: filepath.Join(o.DataDir, "gateway"), listen: publicAddr, publicURL: publicURL, adminListen: adminAddr, certFile: certFile, keyFile: keyFile, caFile: caFile,
-		slackAPI: slackURL + "/api/", demo: demo, gchat: gdemo, gchatEmu: sb.gchat, webex: wdemo, webexAPI: sb.webex.APIURL(),
+		slackAPI: slackURL + "/api/", demo: demo, teams: tdemo, teamsEmu: sb.teams, gchat: gdemo, gchatEmu: sb.gchat, webex: wdemo, webexAPI: sb.webex.APIURL(),
 	}
 	cfgPath := filepath.Join(o.DataDir, "gateway.yaml")
 	if err := gwCfg.write(cfgPath, secrets, signing, adminToken); err != nil {
@@ -172,6 +185,7 @@ func Start(ctx context.Context, o Options) (sb *Sandbox, err error) {
 			PublicURL: publicURL, AdminURL: "https://" + adminAddr, AdminToken: adminToken,
 			Inbound: map[string]string{
 				"slack":             publicURL + "/slack/events",
+				"teams":             publicURL + "/teams/messages",
 				"gchat":             publicURL + "/gchat/pubsub",
 				"gchat_interaction": publicURL + "/gchat/events",
 				"webex":             publicURL + "/webex/webhooks",
@@ -179,6 +193,7 @@ func Start(ctx context.Context, o Options) (sb *Sandbox, err error) {
 		},
 		Platforms: ManifestPlatforms{
 			Slack: &ManifestSlack{APIURL: slackURL + "/api/", ControlURL: slackURL + "/_emulator/", Workspaces: demo.workspaces},
+			Teams: &ManifestTeams{GraphURL: sb.teams.GraphURL(), ControlURL: sb.teams.ControlURL(), Tenants: []TeamsTenant{tdemo.tenant}},
 			GChat: &ManifestGChat{APIURL: sb.gchat.APIURL(), ControlURL: sb.gchat.ControlURL(), Domains: []GChatDomain{gdemo.domain}},
 			Webex: &ManifestWebex{APIURL: sb.webex.APIURL(), ControlURL: webexURL + "/_emulator/", Orgs: []WebexOrg{wdemo.org}},
 		},
@@ -240,6 +255,9 @@ func (sb *Sandbox) Close(ctx context.Context) error {
 	}
 	if sb.emu != nil {
 		sb.emu.Close()
+	}
+	if sb.teams != nil {
+		sb.teams.Close()
 	}
 	if sb.gchat != nil {
 		sb.gchat.Close()
