@@ -46,6 +46,7 @@ type webexMessage struct {
 	Text            string   `json:"text"`
 	Markdown        string   `json:"markdown"`
 	PersonEmail     string   `json:"personEmail"`
+	Files           []string `json:"files"`
 	MentionedPeople []string `json:"mentionedPeople"`
 }
 
@@ -218,6 +219,37 @@ func TestFourPlatformRoom(t *testing.T) {
 		return strings.Contains(raw, mark) && strings.Contains(raw, "alice")
 	})
 
+	// A reply in Teams, on the copy, lands in the Slack thread.
+	var list struct {
+		Value []json.RawMessage `json:"value"`
+	}
+	if err := json.Unmarshal(w.graph(judy, http.MethodGet, teamsPath, nil), &list); err != nil {
+		t.Fatal(err)
+	}
+	tCopy := ""
+	for _, raw := range list.Value {
+		var m struct {
+			ID string `json:"id"`
+		}
+		if strings.Contains(string(raw), mark) && json.Unmarshal(raw, &m) == nil {
+			tCopy = m.ID
+		}
+	}
+	treply := "teams-reply-" + randomHex(4)
+	w.graph(judy, http.MethodPost, teamsPath+"/"+url.PathEscape(tCopy)+"/replies", map[string]any{"body": map[string]string{"contentType": "html", "content": treply}})
+	w.await(acme, acmeCh, "Teams reply in the Slack thread", func(msgs []slack.Message) bool {
+		m := find(msgs, treply)
+		return m != nil && m.ThreadTimestamp == ts && strings.Contains(m.Username, "judy")
+	})
+	// Alice's edit reaches the Teams copy.
+	tedit := mark + " edited-for-teams"
+	if _, _, _, err := w.api(alice).UpdateMessage(acmeCh, ts, slack.MsgOptionText(fmt.Sprintf("%s *hi* <@%s>", tedit, carolS.ID), false)); err != nil {
+		t.Fatal(err)
+	}
+	w.poll("Slack edit → Teams", func() bool {
+		return strings.Contains(string(w.graph(judy, http.MethodGet, teamsPath+"/"+url.PathEscape(tCopy), nil)), "edited-for-teams")
+	})
+
 	// Teams → Slack, Google Chat and Webex.
 	tmark := "teams-" + randomHex(4)
 	w.graph(judy, http.MethodPost, teamsPath, map[string]any{"body": map[string]string{"contentType": "html", "content": "<p>" + tmark + " from <strong>judy</strong></p>"}})
@@ -242,6 +274,67 @@ func TestFourPlatformRoom(t *testing.T) {
 		m := find(msgs, reply)
 		return m != nil && m.ThreadTimestamp == ts && strings.Contains(m.Username, "frank")
 	})
+
+	// A reaction on Google Chat shows on the Slack original.
+	if _, err := w.gchatAs(frank).Spaces.Messages.Reactions.Create(gCopy.Name, &chat.Reaction{Emoji: &chat.Emoji{Unicode: "🎉"}}).Do(); err != nil {
+		t.Fatal(err)
+	}
+	w.await(acme, acmeCh, "Google Chat reaction → Slack", func(msgs []slack.Message) bool {
+		m := find(msgs, tedit)
+		return m != nil && slices.ContainsFunc(m.Reactions, func(r slack.ItemReaction) bool { return r.Name == "tada" })
+	})
+
+	// A file from Slack arrives on Webex and Google Chat with the same bytes.
+	content := make([]byte, 64<<10)
+	for i := range content {
+		content[i] = byte(i * 7)
+	}
+	fnote := "file-" + randomHex(4)
+	if _, err := w.api(alice).UploadFileContext(context.Background(), slack.UploadFileParameters{
+		Reader: strings.NewReader(string(content)), FileSize: len(content), Filename: "plan.bin", Channel: acmeCh, InitialComment: fnote,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var fileURL string
+	w.poll("Slack file → Webex", func() bool {
+		for _, m := range w.webexMessages(grace, room) {
+			if strings.Contains(m.Text+m.Markdown, fnote) && len(m.Files) == 1 {
+				fileURL = m.Files[0]
+				return true
+			}
+		}
+		return false
+	})
+	req, _ := http.NewRequest(http.MethodGet, fileURL, nil)
+	req.Header.Set("Authorization", "Bearer "+grace.Token)
+	resp, err := w.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(got) != string(content) {
+		t.Fatalf("Webex file differs: %d bytes, want %d", len(got), len(content))
+	}
+	var gFile *chat.Message
+	w.poll("Slack file → Google Chat", func() bool {
+		for _, m := range w.gchatMessages(frank, space) {
+			if strings.Contains(m.Text, fnote) && len(m.Attachment) == 1 {
+				gFile = m
+				return true
+			}
+		}
+		return false
+	})
+	dl, err := w.gchatAs(frank).Media.Download(gFile.Attachment[0].AttachmentDataRef.ResourceName).Download()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ = io.ReadAll(dl.Body)
+	dl.Body.Close()
+	if string(got) != string(content) {
+		t.Fatalf("Google Chat file differs: %d bytes, want %d", len(got), len(content))
+	}
 
 	// Webex → Slack and Google Chat, then an edit and a delete there.
 	wmark := "webex-" + randomHex(4)
