@@ -17,18 +17,6 @@ import (
 	"google.golang.org/api/option"
 )
 
-// bearer adds a person's token to every request, as their client would.
-type bearer struct {
-	token string
-	base  http.RoundTripper
-}
-
-func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	r.Header.Set("Authorization", "Bearer "+b.token)
-	return b.base.RoundTrip(r)
-}
-
 // gchatAs is Google's own Chat client acting as a person.
 func (w *world) gchatAs(p Person) *chat.Service {
 	w.t.Helper()

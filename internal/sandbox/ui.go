@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"context"
 	_ "embed"
 	"encoding/json"
 	"net/http"
@@ -75,51 +76,48 @@ func (u *ui) workspace(id string) *SlackWorkspace {
 	return nil
 }
 
+// state reads every column, each as one of its platform's people.
 func (u *ui) state(w http.ResponseWriter, r *http.Request) {
-	var out []uiChannel
-	for _, l := range u.m.Links {
-		for _, c := range l.Channels {
-			ws := u.workspace(c.Workspace)
-			if ws == nil {
-				continue
-			}
-			uc := uiChannel{Platform: c.Platform, Workspace: c.Workspace, WSName: ws.Name, Channel: c.Channel}
-			for _, ch := range ws.Channels {
-				if ch.ID == c.Channel {
-					uc.Name = ch.Name
-				}
-			}
-			for _, p := range ws.Users {
-				uc.People = append(uc.People, uiPerson{ID: p.ID, Name: p.Name})
-			}
-			msgs, err := u.read(r, ws, c.Channel)
+	cols := u.columns()
+	out := make([]uiChannel, len(cols))
+	var wg sync.WaitGroup
+	for i, c := range cols {
+		uc := uiChannel{Platform: c.platform, Workspace: c.workspace, WSName: c.wsName, Channel: c.channel, Name: c.name}
+		for _, p := range c.people {
+			uc.People = append(uc.People, uiPerson{ID: p.ID, Name: p.Name})
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			msgs, err := c.read(r.Context())
 			if err != nil {
 				uc.Error = err.Error()
 			}
 			uc.Messages = msgs
-			out = append(out, uc)
-		}
+			out[i] = uc
+		}()
 	}
+	wg.Wait()
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(out)
 }
 
-// read returns the channel's last messages, oldest first, with replies.
-func (u *ui) read(r *http.Request, ws *SlackWorkspace, ch string) ([]uiMessage, error) {
+// readSlack returns the channel's last messages, oldest first, with replies.
+func (u *ui) readSlack(ctx context.Context, ws *SlackWorkspace, ch string) ([]uiMessage, error) {
 	api := u.slackAPI(ws.Users[0].Token)
-	h, err := api.GetConversationHistoryContext(r.Context(), &slack.GetConversationHistoryParameters{ChannelID: ch, Limit: 20})
+	h, err := api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: ch, Limit: 20})
 	if err != nil {
 		return nil, err
 	}
 	var out []uiMessage
 	for i := len(h.Messages) - 1; i >= 0; i-- {
-		m := u.message(r, api, h.Messages[i])
+		m := u.slackMessage(ctx, api, h.Messages[i])
 		if h.Messages[i].ReplyCount > 0 {
-			replies, _, _, err := api.GetConversationRepliesContext(r.Context(), &slack.GetConversationRepliesParameters{ChannelID: ch, Timestamp: h.Messages[i].Timestamp, Limit: 50})
+			replies, _, _, err := api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{ChannelID: ch, Timestamp: h.Messages[i].Timestamp, Limit: 50})
 			if err == nil {
 				for _, rep := range replies {
 					if rep.Timestamp != h.Messages[i].Timestamp {
-						m.Replies = append(m.Replies, u.message(r, api, rep))
+						m.Replies = append(m.Replies, u.slackMessage(ctx, api, rep))
 					}
 				}
 			}
@@ -129,10 +127,10 @@ func (u *ui) read(r *http.Request, ws *SlackWorkspace, ch string) ([]uiMessage, 
 	return out, nil
 }
 
-func (u *ui) message(r *http.Request, api *slack.Client, m slack.Message) uiMessage {
+func (u *ui) slackMessage(ctx context.Context, api *slack.Client, m slack.Message) uiMessage {
 	um := uiMessage{TS: m.Timestamp, Text: m.Text, Author: m.Username, Bot: m.BotID != ""}
 	if um.Author == "" {
-		um.Author = u.name(r, api, m.User)
+		um.Author = u.slackName(ctx, api, m.User)
 	}
 	for _, re := range m.Reactions {
 		um.Reactions = append(um.Reactions, re.Name)
@@ -143,14 +141,14 @@ func (u *ui) message(r *http.Request, api *slack.Client, m slack.Message) uiMess
 	return um
 }
 
-func (u *ui) name(r *http.Request, api *slack.Client, id string) string {
+func (u *ui) slackName(ctx context.Context, api *slack.Client, id string) string {
 	u.mu.Lock()
 	n, ok := u.names[id]
 	u.mu.Unlock()
 	if ok || id == "" {
 		return n
 	}
-	p, err := api.GetUserInfoContext(r.Context(), id)
+	p, err := api.GetUserInfoContext(ctx, id)
 	if err != nil {
 		return id
 	}
@@ -161,43 +159,40 @@ func (u *ui) name(r *http.Request, api *slack.Client, id string) string {
 	return n
 }
 
+func (u *ui) postSlack(ctx context.Context, p Person, ch, text string) error {
+	_, _, err := u.slackAPI(p.Token).PostMessageContext(ctx, ch, slack.MsgOptionText(text, false))
+	return err
+}
+
 type postRequest struct {
+	Platform  string `json:"platform"`
 	Workspace string `json:"workspace"`
 	Channel   string `json:"channel"`
 	User      string `json:"user"`
 	Text      string `json:"text"`
-	ThreadTS  string `json:"thread_ts"`
 }
 
-// post acts as the chosen person, with their own user token.
+// post acts as the chosen person, with their own token.
 func (u *ui) post(w http.ResponseWriter, r *http.Request) {
 	var req postRequest
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&req); err != nil {
 		http.Error(w, "bad request: "+err.Error(), http.StatusBadRequest)
 		return
 	}
-	ws := u.workspace(req.Workspace)
-	if ws == nil {
-		http.Error(w, "unknown workspace", http.StatusBadRequest)
-		return
-	}
-	var token string
-	for _, p := range ws.Users {
-		if p.ID == req.User {
-			token = p.Token
+	for _, c := range u.columns() {
+		if c.platform != req.Platform || c.channel != req.Channel {
+			continue
+		}
+		for _, p := range c.people {
+			if p.ID == req.User && req.Text != "" {
+				if err := c.post(r.Context(), p, req.Text); err != nil {
+					http.Error(w, "post failed: "+err.Error(), http.StatusBadGateway)
+					return
+				}
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
 		}
 	}
-	if token == "" || req.Text == "" {
-		http.Error(w, "unknown user or empty text", http.StatusBadRequest)
-		return
-	}
-	opts := []slack.MsgOption{slack.MsgOptionText(req.Text, false)}
-	if req.ThreadTS != "" {
-		opts = append(opts, slack.MsgOptionTS(req.ThreadTS))
-	}
-	if _, _, err := u.slackAPI(token).PostMessageContext(r.Context(), req.Channel, opts...); err != nil {
-		http.Error(w, "post failed: "+err.Error(), http.StatusBadGateway)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	http.Error(w, "unknown channel or person, or empty text", http.StatusBadRequest)
 }
