@@ -18,6 +18,7 @@ func bench(ctx context.Context, args []string) error {
 	n := fs.Int("messages", 1000, "messages to relay")
 	conc := fs.Int("concurrency", 8, "people posting at once")
 	seq := fs.Bool("sequential", false, "wait for each copy before posting the next (latency without queueing)")
+	to := fs.String("to", "slack", "destination: slack (another company's workspace) or teams")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -31,7 +32,15 @@ func bench(ctx context.Context, args []string) error {
 		return err
 	}
 	defer sb.Close(context.Background())
-	res, err := sb.Bench(ctx, sandbox.BenchOptions{Messages: *n, Concurrency: *conc, Sequential: *seq})
+	var res sandbox.BenchResult
+	switch *to {
+	case "slack":
+		res, err = sb.Bench(ctx, sandbox.BenchOptions{Messages: *n, Concurrency: *conc, Sequential: *seq})
+	case "teams":
+		res, err = sb.BenchTeams(ctx, *n, *seq)
+	default:
+		return fmt.Errorf("bench: --to %q: want slack or teams", *to)
+	}
 	if err != nil {
 		return err
 	}
