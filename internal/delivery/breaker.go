@@ -58,9 +58,12 @@ func (b *Breakers) Wait(key string) time.Duration {
 	return 0
 }
 
-// Report records an attempt's outcome. Only transient failures count: a
-// rate limit is the platform pacing us (Retry-After handles it), and a
-// permanent error says nothing about the platform's health.
+// Report records an attempt's outcome. A rate limit holds every lane to
+// the workspace until its Retry-After has passed — a platform's limit is
+// per workspace (or per app), not per channel, so another channel's lane
+// must not call in the meantime. Only transient failures count towards
+// opening the breaker: a permanent error says nothing about the platform's
+// health.
 func (b *Breakers) Report(key string, err error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -68,9 +71,22 @@ func (b *Breakers) Report(key string, err error) {
 	var rl *connector.RateLimitError
 	switch {
 	case err == nil:
+		if br := b.m[key]; br != nil && br.failures == 0 && br.openUntil.After(b.Now()) {
+			return // a Retry-After still holds
+		}
 		delete(b.m, key)
 		return
-	case errors.As(err, &rl) || Permanent(err):
+	case errors.As(err, &rl):
+		br := b.m[key]
+		if br == nil {
+			br = &breaker{}
+			b.m[key] = br
+		}
+		if until := b.Now().Add(rl.RetryAfter); until.After(br.openUntil) {
+			br.openUntil = until
+		}
+		return
+	case Permanent(err):
 		return
 	}
 	br := b.m[key]
@@ -89,14 +105,15 @@ func (b *Breakers) Report(key string, err error) {
 	}
 }
 
-// Open lists the keys whose breaker is open now.
+// Open lists the keys whose breaker is open now after failures (a
+// Retry-After hold is not a broken destination).
 func (b *Breakers) Open() []string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.init()
 	var out []string
 	for k, br := range b.m {
-		if br.openUntil.After(b.Now()) {
+		if br.failures >= b.Threshold && br.openUntil.After(b.Now()) {
 			out = append(out, k)
 		}
 	}

@@ -160,3 +160,28 @@ func TestAttemptsReported(t *testing.T) {
 		t.Fatalf("attempts = %d, want 3", a)
 	}
 }
+
+// TestRetryAfterHoldsTheWorkspace: a 429 on one channel holds every lane to
+// the workspace until Retry-After has passed, and is not a failure.
+func TestRetryAfterHoldsTheWorkspace(t *testing.T) {
+	now := time.Unix(0, 0)
+	b := &Breakers{Threshold: 1, Now: func() time.Time { return now }}
+	b.Report("ws", &connector.RateLimitError{RetryAfter: 3 * time.Second})
+	if w := b.Wait("ws"); w != 3*time.Second {
+		t.Fatalf("wait %s, want 3s", w)
+	}
+	if len(b.Open()) != 0 {
+		t.Fatalf("a rate limit counts as an open circuit: %v", b.Open())
+	}
+	b.Report("ws", nil) // another lane's success does not lift it early
+	if w := b.Wait("ws"); w != 3*time.Second {
+		t.Fatalf("a success lifted the Retry-After: wait %s", w)
+	}
+	now = now.Add(3 * time.Second)
+	if w := b.Wait("ws"); w != 0 {
+		t.Fatalf("still held after Retry-After: %s", w)
+	}
+	if len(b.Open()) != 0 {
+		t.Fatalf("a rate limit opened the breaker: %v", b.Open())
+	}
+}

@@ -52,11 +52,15 @@ type world struct {
 	dir    string
 }
 
-func startWorld(t *testing.T) *world {
+func startWorld(t *testing.T, tweaks ...func(*Options)) *world {
 	t.Helper()
 	dir := t.TempDir()
 	logs := &syncBuffer{}
-	sb, err := Start(context.Background(), Options{DataDir: dir, Logger: logging.New(logs, "debug"), EventRetryDelays: []time.Duration{0, 200 * time.Millisecond, time.Second}})
+	o := Options{DataDir: dir, Logger: logging.New(logs, "debug"), EventRetryDelays: []time.Duration{0, 200 * time.Millisecond, time.Second}}
+	for _, tweak := range tweaks {
+		tweak(&o)
+	}
+	sb, err := Start(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
