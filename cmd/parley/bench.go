@@ -19,6 +19,7 @@ func bench(ctx context.Context, args []string) error {
 	conc := fs.Int("concurrency", 8, "people posting at once")
 	seq := fs.Bool("sequential", false, "wait for each copy before posting the next (latency without queueing)")
 	to := fs.String("to", "slack", "destination: slack (another company's workspace) or teams")
+	slow := fs.Duration("slow-destination", 0, "with a duration: measure acme → globex in the demo room, unloaded and with every Webex call that late")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -32,6 +33,14 @@ func bench(ctx context.Context, args []string) error {
 		return err
 	}
 	defer sb.Close(context.Background())
+	if *slow > 0 {
+		r, err := sb.BenchSlowDestination(ctx, *n, *slow)
+		if err != nil {
+			return err
+		}
+		fmt.Println(r)
+		return nil
+	}
 	var res sandbox.BenchResult
 	switch *to {
 	case "slack":

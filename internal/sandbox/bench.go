@@ -79,17 +79,13 @@ func (sb *Sandbox) Bench(ctx context.Context, o BenchOptions) (BenchResult, erro
 		o.Concurrency = 1
 	}
 
-	obs := newObserver(o.Messages)
-	url, err := sb.serve(tlsconf.Server(sb.leaf), obs, sb.log)
+	var watched []string
+	for _, p := range pairs {
+		watched = append(watched, p[1])
+	}
+	obs, err := sb.observe(o.Messages, globex.ID, watched)
 	if err != nil {
 		return BenchResult{}, err
-	}
-	app := sb.emu.AddApp(slackemu.AppSpec{Name: "bench observer", SigningSecret: randomHex(16), RequestURL: url, BotScopes: []string{"channels:history", "channels:read"}})
-	inst := sb.emu.Install(app.ID, globex.ID)
-	for _, p := range pairs {
-		if err := sb.emu.Invite(globex.ID, p[1], inst.BotUserID); err != nil {
-			return BenchResult{}, err
-		}
 	}
 
 	pool := sb.ca.Pool()
@@ -160,6 +156,25 @@ feed:
 		PerSecond: float64(o.Messages) / elapsed.Seconds(),
 		P50:       lat[len(lat)/2], P99: lat[(len(lat)*99)/100], Max: lat[len(lat)-1],
 	}, nil
+}
+
+// observe installs an observer app in a Slack workspace and invites it to
+// channels, so that it hears of every copy Parley posts there — as any
+// other app in the workspace would.
+func (sb *Sandbox) observe(want int, team string, channels []string) (*observer, error) {
+	obs := newObserver(want)
+	url, err := sb.serve(tlsconf.Server(sb.leaf), obs, sb.log)
+	if err != nil {
+		return nil, err
+	}
+	app := sb.emu.AddApp(slackemu.AppSpec{Name: "bench observer", SigningSecret: randomHex(16), RequestURL: url, BotScopes: []string{"channels:history", "channels:read"}})
+	inst := sb.emu.Install(app.ID, team)
+	for _, ch := range channels {
+		if err := sb.emu.Invite(team, ch, inst.BotUserID); err != nil {
+			return nil, err
+		}
+	}
+	return obs, nil
 }
 
 // observer is a Slack app's request URL that notes when each benchmark
