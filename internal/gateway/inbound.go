@@ -24,7 +24,13 @@ var _ interface {
 
 func eventAAD(t core.TenantID) []byte { return []byte("event|" + string(t)) }
 
+// acceptTimeout bounds the durable publish: platforms want an answer within
+// a few seconds (Slack: 3), and a timely 503 makes them redeliver.
+const acceptTimeout = 2 * time.Second
+
 func (in inbound) Accept(ctx context.Context, ev core.Event) error {
+	ctx, cancel := context.WithTimeout(ctx, acceptTimeout)
+	defer cancel()
 	plain, err := json.Marshal(ev)
 	if err != nil {
 		return fmt.Errorf("encode event: %w", err)

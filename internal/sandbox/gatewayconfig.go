@@ -21,7 +21,7 @@ import (
 type gatewayConfig struct {
 	dataDir, listen, publicURL, adminListen string
 	certFile, keyFile, caFile               string
-	slackAPI, webexAPI                      string
+	slackAPI, webexAPI, busURL              string
 	demo                                    *slackDemo
 	teams                                   *teamsDemo
 	teamsEmu                                *teamsemu.Emulator
@@ -94,6 +94,7 @@ func (c gatewayConfig) write(path string, s *secrets, signing, adminToken string
 		"public":   map[string]any{"listen": c.listen, "url": c.publicURL, "cert_file": c.certFile, "key_file": c.keyFile},
 		"admin":    map[string]any{"listen": c.adminListen, "token": adminRef},
 		"tls":      map[string]any{"ca_file": c.caFile},
+		"bus":      map[string]any{"url": c.busURL},
 		"slack":    map[string]any{"signing_secret": signingRef, "api_url": c.slackAPI},
 		"teams": map[string]any{
 			"app_id": c.teams.appID, "app_secret": teamsSecretRef, "tenant_id": c.teams.tenant.ID,

@@ -39,6 +39,9 @@ type Options struct {
 	Logger *slog.Logger
 	// EventRetryDelays lets tests shorten the emulators' redelivery delays.
 	EventRetryDelays []time.Duration
+	// BusURL, when set, makes the gateway use an external NATS JetStream
+	// server instead of the embedded one (the scale-out configuration).
+	BusURL string
 	// BenchChannels adds that many extra linked channel pairs (acme
 	// bench-N ↔ globex bench-N) for benchmarks that spread load the way
 	// many conversations do.
@@ -171,7 +174,7 @@ func Start(ctx context.Context, o Options) (sb *Sandbox, err error) {
 	adminToken := randomHex(24)
 	gwCfg := gatewayConfig{
 		dataDir: filepath.Join(o.DataDir, "gateway"), listen: publicAddr, publicURL: publicURL, adminListen: adminAddr, certFile: certFile, keyFile: keyFile, caFile: caFile,
-		slackAPI: slackURL + "/api/", demo: demo, teams: tdemo, teamsEmu: sb.teams, gchat: gdemo, gchatEmu: sb.gchat, webex: wdemo, webexAPI: sb.webex.APIURL(),
+		busURL: o.BusURL, slackAPI: slackURL + "/api/", demo: demo, teams: tdemo, teamsEmu: sb.teams, gchat: gdemo, gchatEmu: sb.gchat, webex: wdemo, webexAPI: sb.webex.APIURL(),
 	}
 	cfgPath := filepath.Join(o.DataDir, "gateway.yaml")
 	if err := gwCfg.write(cfgPath, secrets, signing, adminToken); err != nil {
