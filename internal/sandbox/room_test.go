@@ -105,6 +105,75 @@ func (w *world) graph(p Person, method, path string, body any) []byte {
 	return b
 }
 
+// teamsCardMentions reports whether the Teams message containing mark
+// carries an Adaptive Card whose msteams entities mention id, with the
+// entity's <at> text present in the card's text.
+func teamsCardMentions(t *testing.T, listing []byte, mark, id string) bool {
+	var list struct {
+		Value []struct {
+			Attachments []struct {
+				ContentType string `json:"contentType"`
+				Content     string `json:"content"`
+			} `json:"attachments"`
+		} `json:"value"`
+	}
+	if err := json.Unmarshal(listing, &list); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range list.Value {
+		for _, a := range m.Attachments {
+			if !strings.Contains(a.ContentType, "adaptive") || !strings.Contains(a.Content, mark) {
+				continue
+			}
+			var card struct {
+				MSTeams struct {
+					Entities []struct {
+						Type      string `json:"type"`
+						Text      string `json:"text"`
+						Mentioned struct {
+							ID string `json:"id"`
+						} `json:"mentioned"`
+					} `json:"entities"`
+				} `json:"msteams"`
+			}
+			if err := json.Unmarshal([]byte(a.Content), &card); err != nil {
+				t.Fatal(err)
+			}
+			var doc any
+			if err := json.Unmarshal([]byte(a.Content), &doc); err != nil {
+				t.Fatal(err)
+			}
+			texts := strings.Join(cardTexts(doc), "\n")
+			for _, e := range card.MSTeams.Entities {
+				if e.Type == "mention" && e.Mentioned.ID == id && strings.Contains(texts, e.Text) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// cardTexts collects every "text" string in a decoded card.
+func cardTexts(v any) []string {
+	var out []string
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			if s, ok := x.(string); ok && k == "text" {
+				out = append(out, s)
+			} else {
+				out = append(out, cardTexts(x)...)
+			}
+		}
+	case []any:
+		for _, x := range v {
+			out = append(out, cardTexts(x)...)
+		}
+	}
+	return out
+}
+
 // poll retries fn until it returns true, or fails the test after 15 s.
 func (w *world) poll(what string, fn func() bool) {
 	w.t.Helper()
@@ -202,10 +271,16 @@ func TestFourPlatformRoom(t *testing.T) {
 	tch := team.Channels[len(team.Channels)-1].ID
 	judy := person(tten.Users, "judy")
 	teamsPath := "teams/" + url.PathEscape(team.ID) + "/channels/" + url.PathEscape(tch) + "/messages"
+	carolT := person(tten.Users, "carol")
 	w.poll("Slack → Teams", func() bool {
 		raw := string(w.graph(judy, http.MethodGet, teamsPath, nil))
 		return strings.Contains(raw, mark) && strings.Contains(raw, "alice")
 	})
+	// The card mentions Carol the Teams way: <at> text and an msteams
+	// entity naming her account.
+	if !teamsCardMentions(t, w.graph(judy, http.MethodGet, teamsPath, nil), mark, carolT.ID) {
+		t.Fatalf("the Teams copy has no native mention of Carol (%s)", carolT.ID)
+	}
 
 	// A reply in Teams, on the copy, lands in the Slack thread.
 	var list struct {
@@ -341,6 +416,13 @@ func TestFourPlatformRoom(t *testing.T) {
 	w.webexCall(grace, http.MethodDelete, "messages/"+url.PathEscape(posted.ID), nil, nil)
 	w.await(globex, globexCh, "Webex delete → Slack", func(msgs []slack.Message) bool { return find(msgs, wmark) == nil })
 
+	// A reaction in Teams shows on the Slack original.
+	w.graph(judy, http.MethodPost, teamsPath+"/"+url.PathEscape(tCopy)+"/setReaction", map[string]string{"reactionType": "like"})
+	w.await(acme, acmeCh, "Teams reaction → Slack", func(msgs []slack.Message) bool {
+		m := find(msgs, tedit)
+		return m != nil && slices.ContainsFunc(m.Reactions, func(r slack.ItemReaction) bool { return r.Name == "thumbsup" || r.Name == "+1" })
+	})
+
 	// Google Chat → everyone else.
 	gmark := "gchat-" + randomHex(4)
 	if _, err := w.gchatAs(frank).Spaces.Messages.Create(space, &chat.Message{Text: gmark}).Do(); err != nil {
@@ -352,5 +434,23 @@ func TestFourPlatformRoom(t *testing.T) {
 	})
 	w.poll("Google Chat → Webex", func() bool {
 		return slices.ContainsFunc(w.webexMessages(grace, room), func(m webexMessage) bool { return strings.Contains(m.Text+m.Markdown, gmark) })
+	})
+
+	// Alice deletes her message: every copy goes.
+	if _, _, err := w.api(alice).DeleteMessage(acmeCh, ts); err != nil {
+		t.Fatal(err)
+	}
+	w.poll("Slack delete → Teams", func() bool {
+		var m struct {
+			Deleted *string `json:"deletedDateTime"`
+		}
+		_ = json.Unmarshal(w.graph(judy, http.MethodGet, teamsPath+"/"+url.PathEscape(tCopy), nil), &m)
+		return m.Deleted != nil && *m.Deleted != ""
+	})
+	w.poll("Slack delete → Google Chat", func() bool {
+		return !slices.ContainsFunc(w.gchatMessages(frank, space), func(m *chat.Message) bool { return strings.Contains(m.Text, mark) })
+	})
+	w.poll("Slack delete → Webex", func() bool {
+		return !slices.ContainsFunc(w.webexMessages(grace, room), func(m webexMessage) bool { return strings.Contains(m.Text+m.Markdown, mark) })
 	})
 }
