@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"parley/internal/ttlcache"
 	"sync"
 
 	"golang.org/x/oauth2"
@@ -37,7 +38,7 @@ type Client struct {
 	user   *chat.Service            // relay user auth, nil without one
 	events *workspaceevents.Service // app auth, chat.app scopes
 	id     *identity
-	users  *userCache
+	users  *ttlcache.Cache[string, core.Author]
 
 	watchMu sync.Mutex
 	watched map[string]bool
@@ -67,7 +68,7 @@ func newClient(ctx context.Context, c *Connector, in connector.Installation) (*C
 	cl := &Client{
 		conn:  c,
 		id:    newIdentity(in.Tenant, in.Workspace, cfg.Now),
-		users: newUserCache(cfg.UserCacheTTL, cfg.UserCacheSize, cfg.Now),
+		users: ttlcache.New[string, core.Author](cfg.UserCacheTTL, cfg.UserCacheSize, cfg.Now),
 
 		watched: make(map[string]bool),
 	}

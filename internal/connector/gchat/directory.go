@@ -17,13 +17,13 @@ func (c *Client) User(ctx context.Context, id core.UserID) (core.Author, error) 
 	if !strings.HasPrefix(string(id), "users/") {
 		return core.Author{}, fmt.Errorf("gchat user %q: not a user name: %w", id, connector.ErrNotFound)
 	}
-	if a, ok := c.users.get(idKey(id)); ok {
+	if a, ok := c.users.Get(idKey(id)); ok {
 		return a, nil
 	}
 	if err := c.loadMembers(ctx); err != nil {
 		return core.Author{}, err
 	}
-	if a, ok := c.users.get(idKey(id)); ok {
+	if a, ok := c.users.Get(idKey(id)); ok {
 		return a, nil
 	}
 	return core.Author{}, fmt.Errorf("gchat user: not a member of a watched space: %w", connector.ErrNotFound)
@@ -38,13 +38,13 @@ func (c *Client) UserByEmail(ctx context.Context, email string) (core.Author, er
 	if email == "" {
 		return core.Author{}, fmt.Errorf("gchat user by email: empty email: %w", connector.ErrNotFound)
 	}
-	if a, ok := c.users.get(emailKey(email)); ok {
+	if a, ok := c.users.Get(emailKey(email)); ok {
 		return a, nil
 	}
 	if err := c.loadMembers(ctx); err != nil {
 		return core.Author{}, err
 	}
-	if a, ok := c.users.get(emailKey(email)); ok {
+	if a, ok := c.users.Get(emailKey(email)); ok {
 		return a, nil
 	}
 	return core.Author{}, fmt.Errorf("gchat user by email: not a member of a watched space: %w", connector.ErrNotFound)
@@ -57,7 +57,7 @@ func (c *Client) noteAuthor(a core.Author) {
 	if a.ID == "" || !strings.HasPrefix(string(a.ID), "users/") {
 		return
 	}
-	if old, ok := c.users.get(idKey(a.ID)); ok {
+	if old, ok := c.users.Get(idKey(a.ID)); ok {
 		if a.Name == "" {
 			a.Name = old.Name
 		}
@@ -71,9 +71,9 @@ func (c *Client) noteAuthor(a core.Author) {
 	if a.Name == "" && a.Email == "" {
 		return
 	}
-	c.users.put(idKey(a.ID), a)
+	c.users.Put(idKey(a.ID), a)
 	if a.Email != "" {
-		c.users.put(emailKey(a.Email), a)
+		c.users.Put(emailKey(a.Email), a)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"parley/internal/ttlcache"
 	"testing"
 	"time"
 
@@ -55,7 +56,7 @@ func newHandlerEnv(t *testing.T) *handlerEnv {
 		Now:                func() time.Time { return e.now },
 	})
 	e.client = &Client{conn: c, id: newIdentity("t1", testDomain, time.Now), watched: map[string]bool{},
-		users: newUserCache(time.Minute, 100, time.Now)}
+		users: ttlcache.New[string, core.Author](time.Minute, 100, time.Now)}
 	c.bindSpace(testSpace, e.client)
 	e.handler = c.Handler(e.events)
 	return e

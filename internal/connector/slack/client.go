@@ -7,6 +7,7 @@ import (
 	"log"
 	"net/http"
 	"net/url"
+	"parley/internal/ttlcache"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -25,7 +26,7 @@ type Client struct {
 	token     secret.Secret
 	apiURL    string
 	fileHosts []string
-	users     *userCache
+	users     *ttlcache.Cache[string, core.Author]
 	id        identity
 }
 
@@ -55,7 +56,7 @@ func newClient(cfg Config, token secret.Secret) *Client {
 		token:     token,
 		apiURL:    cfg.APIURL,
 		fileHosts: cfg.FileHosts,
-		users:     newUserCache(cfg.UserCacheTTL, cfg.UserCacheSize, cfg.Now),
+		users:     ttlcache.New[string, core.Author](cfg.UserCacheTTL, cfg.UserCacheSize, cfg.Now),
 	}
 }
 

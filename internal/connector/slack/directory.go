@@ -16,7 +16,7 @@ func (c *Client) User(ctx context.Context, id core.UserID) (core.Author, error) 
 	if id == "" {
 		return core.Author{}, fmt.Errorf("slack users.info: empty user id: %w", connector.ErrNotFound)
 	}
-	if a, ok := c.users.get(idKey(id)); ok {
+	if a, ok := c.users.Get(idKey(id)); ok {
 		return a, nil
 	}
 	u, err := c.api.GetUserInfoContext(ctx, string(id))
@@ -32,7 +32,7 @@ func (c *Client) UserByEmail(ctx context.Context, email string) (core.Author, er
 	if email == "" {
 		return core.Author{}, fmt.Errorf("slack users.lookupByEmail: empty email: %w", connector.ErrNotFound)
 	}
-	if a, ok := c.users.get(emailKey(email)); ok {
+	if a, ok := c.users.Get(emailKey(email)); ok {
 		return a, nil
 	}
 	u, err := c.api.GetUserByEmailContext(ctx, email)
@@ -40,16 +40,16 @@ func (c *Client) UserByEmail(ctx context.Context, email string) (core.Author, er
 		return core.Author{}, mapError("users.lookupByEmail", err)
 	}
 	a := c.remember(u)
-	c.users.put(emailKey(email), a)
+	c.users.Put(emailKey(email), a)
 	return a, nil
 }
 
 // remember caches a looked-up user under its ID and its email.
 func (c *Client) remember(u *slack.User) core.Author {
 	a := authorFromUser(u)
-	c.users.put(idKey(a.ID), a)
+	c.users.Put(idKey(a.ID), a)
 	if a.Email != "" {
-		c.users.put(emailKey(a.Email), a)
+		c.users.Put(emailKey(a.Email), a)
 	}
 	return a
 }

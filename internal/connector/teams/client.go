@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"parley/internal/ttlcache"
 	"sync"
 	"time"
 
@@ -32,14 +33,14 @@ type Client struct {
 	bfToken   *tokenSource     // Bot Connector
 	graph     *tokenSource     // Microsoft Graph, in the customer's tenant
 	limits    *limiter
-	users     *cache[string, core.Author]
+	users     *ttlcache.Cache[string, core.Author]
 
 	// own remembers what the bot last showed in each message it posted,
 	// and reactions the reaction state of every message reacted to; both
 	// in memory only (see reactions.go).
-	own       *cache[msgKey, cardMessage]
+	own       *ttlcache.Cache[msgKey, cardMessage]
 	reactMu   sync.Mutex
-	reactions *cache[msgKey, *reactionState]
+	reactions *ttlcache.Cache[msgKey, *reactionState]
 }
 
 // Capabilities a Teams bot has (History needs Graph's protected
@@ -76,9 +77,9 @@ func newClient(c *Connector, tenant core.TenantID, tenantID core.WorkspaceID, ap
 		bfToken:   newTokenSource(cfg, bfAuthority, scopeConnector, appSecret),
 		graph:     newTokenSource(cfg, string(tenantID), scopeGraph, appSecret),
 		limits:    newLimiter(cfg.Now),
-		users:     newCache[string, core.Author](cfg.UserCacheTTL, cfg.UserCacheSize, cfg.Now),
-		own:       newCache[msgKey, cardMessage](ownTTL, ownSize, cfg.Now),
-		reactions: newCache[msgKey, *reactionState](ownTTL, ownSize, cfg.Now),
+		users:     ttlcache.New[string, core.Author](cfg.UserCacheTTL, cfg.UserCacheSize, cfg.Now),
+		own:       ttlcache.New[msgKey, cardMessage](ownTTL, ownSize, cfg.Now),
+		reactions: ttlcache.New[msgKey, *reactionState](ownTTL, ownSize, cfg.Now),
 	}
 }
 
@@ -90,7 +91,7 @@ func (c *Client) Send(ctx context.Context, ch core.ChannelID, m connector.Messag
 	if err != nil {
 		return "", err
 	}
-	c.own.put(msgKey{ch, id}, cm)
+	c.own.Put(msgKey{ch, id}, cm)
 	return id, nil
 }
 
@@ -104,20 +105,20 @@ func (c *Client) SendReply(ctx context.Context, ch core.ChannelID, root core.Mes
 	if err != nil {
 		return "", err
 	}
-	c.own.put(msgKey{ch, id}, cm)
+	c.own.Put(msgKey{ch, id}, cm)
 	return id, nil
 }
 
 // Edit redraws a message the bot posted, keeping its reaction footer.
 func (c *Client) Edit(ctx context.Context, ch core.ChannelID, id core.MessageID, m connector.Message) error {
 	cm := cardMessage{msg: m}
-	if prev, ok := c.own.get(msgKey{ch, id}); ok {
+	if prev, ok := c.own.Get(msgKey{ch, id}); ok {
 		cm.image, cm.footer = prev.image, prev.footer
 	}
 	if err := c.update(ctx, ch, id, cm.activity()); err != nil {
 		return err
 	}
-	c.own.put(msgKey{ch, id}, cm)
+	c.own.Put(msgKey{ch, id}, cm)
 	return nil
 }
 
@@ -133,7 +134,7 @@ func (c *Client) Delete(ctx context.Context, ch core.ChannelID, id core.MessageI
 	if err := c.call(ctx, "delete activity", c.bfToken, http.MethodDelete, u, nil, nil); err != nil {
 		return err
 	}
-	c.own.del(msgKey{ch, id})
+	c.own.Delete(msgKey{ch, id})
 	return nil
 }
 

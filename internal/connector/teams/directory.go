@@ -32,7 +32,7 @@ func (u graphUser) author() core.Author {
 // User returns a person by Entra object ID (the ID events carry). A Teams
 // "29:" ID cannot be looked up in Graph and is ErrNotFound.
 func (c *Client) User(ctx context.Context, id core.UserID) (core.Author, error) {
-	if a, ok := c.users.get("id:" + string(id)); ok {
+	if a, ok := c.users.Get("id:" + string(id)); ok {
 		return a, nil
 	}
 	if id == "" || strings.HasPrefix(string(id), "29:") || strings.HasPrefix(string(id), "28:") {
@@ -46,7 +46,7 @@ func (c *Client) User(ctx context.Context, id core.UserID) (core.Author, error) 
 		return core.Author{}, fmt.Errorf("teams get user: empty answer: %w", connector.ErrNotFound)
 	}
 	a := u.author()
-	c.users.put("id:"+string(id), a)
+	c.users.Put("id:"+string(id), a)
 	return a, nil
 }
 
@@ -56,7 +56,7 @@ func (c *Client) UserByEmail(ctx context.Context, email string) (core.Author, er
 	if email == "" || !strings.Contains(email, "@") {
 		return core.Author{}, fmt.Errorf("teams user by email: not an email: %w", connector.ErrNotFound)
 	}
-	if a, ok := c.users.get("email:" + email); ok {
+	if a, ok := c.users.Get("email:" + email); ok {
 		return a, nil
 	}
 	// Two simple filters rather than one with "or": the first finds
@@ -80,7 +80,7 @@ func (c *Client) UserByEmail(ctx context.Context, email string) (core.Author, er
 		return core.Author{}, fmt.Errorf("teams find user: no one with that email: %w", connector.ErrNotFound)
 	}
 	a := found[0].author()
-	c.users.put("email:"+email, a)
-	c.users.put("id:"+string(a.ID), a)
+	c.users.Put("email:"+email, a)
+	c.users.Put("id:"+string(a.ID), a)
 	return a, nil
 }

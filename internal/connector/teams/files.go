@@ -72,7 +72,7 @@ func (c *Client) post(ctx context.Context, ch core.ChannelID, root core.MessageI
 	if err != nil {
 		return "", err
 	}
-	c.own.put(msgKey{ch, id}, cm)
+	c.own.Put(msgKey{ch, id}, cm)
 	return id, nil
 }
 

@@ -73,7 +73,7 @@ func (c *Client) changeReaction(ctx context.Context, ch core.ChannelID, id core.
 	defer c.reactMu.Unlock()
 
 	key := msgKey{ch, id}
-	st, ok := c.reactions.get(key)
+	st, ok := c.reactions.Get(key)
 	if !ok {
 		if delta < 0 {
 			return nil
@@ -93,7 +93,7 @@ func (c *Client) changeReaction(ctx context.Context, ch core.ChannelID, id core.
 		st.counts[emoji] = before
 		return err
 	}
-	c.reactions.put(key, st)
+	c.reactions.Put(key, st)
 	return nil
 }
 
@@ -101,12 +101,12 @@ func (c *Client) changeReaction(ctx context.Context, ch core.ChannelID, id core.
 // thread card.
 func (c *Client) drawReactions(ctx context.Context, key msgKey, st *reactionState) error {
 	footer := st.footer()
-	if own, ok := c.own.get(key); ok {
+	if own, ok := c.own.Get(key); ok {
 		own.footer = footer
 		if err := c.update(ctx, key.ch, key.id, own.activity()); err != nil {
 			return err
 		}
-		c.own.put(key, own)
+		c.own.Put(key, own)
 		return nil
 	}
 	switch {

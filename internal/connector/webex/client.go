@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"parley/internal/ttlcache"
 	"strings"
 
 	"parley/internal/connector"
@@ -18,7 +19,7 @@ const maxText = 7439
 // concurrent use.
 type Client struct {
 	api    *rest
-	users  *userCache
+	users  *ttlcache.Cache[string, core.Author]
 	tenant core.TenantID
 	org    core.WorkspaceID
 	self   string // the person ID the token acts as

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"parley/internal/ttlcache"
 	"sync"
 
 	"parley/internal/connector"
@@ -56,7 +57,7 @@ func (c *Connector) Install(ctx context.Context, in connector.Installation) (con
 	}
 	cl := &Client{
 		api:   &rest{http: c.cfg.HTTPClient, base: base, token: in.Token},
-		users: newUserCache(c.cfg.UserCacheTTL, c.cfg.UserCacheSize, c.cfg.Now),
+		users: ttlcache.New[string, core.Author](c.cfg.UserCacheTTL, c.cfg.UserCacheSize, c.cfg.Now),
 	}
 	me, err := cl.me(ctx)
 	if err != nil {

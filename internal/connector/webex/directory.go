@@ -27,7 +27,7 @@ func (c *Client) User(ctx context.Context, id core.UserID) (core.Author, error) 
 	if id == "" {
 		return core.Author{}, fmt.Errorf("webex user: empty id: %w", connector.ErrNotFound)
 	}
-	if a, ok := c.users.get("id:" + string(id)); ok {
+	if a, ok := c.users.Get("id:" + string(id)); ok {
 		return a, nil
 	}
 	var p person
@@ -35,7 +35,7 @@ func (c *Client) User(ctx context.Context, id core.UserID) (core.Author, error) 
 		return core.Author{}, err
 	}
 	a := author(p)
-	c.users.put("id:"+string(id), a)
+	c.users.Put("id:"+string(id), a)
 	return a, nil
 }
 
@@ -43,7 +43,7 @@ func (c *Client) User(ctx context.Context, id core.UserID) (core.Author, error) 
 // or ErrNotFound.
 func (c *Client) UserByEmail(ctx context.Context, email string) (core.Author, error) {
 	key := "email:" + strings.ToLower(email)
-	if a, ok := c.users.get(key); ok {
+	if a, ok := c.users.Get(key); ok {
 		return a, nil
 	}
 	var list struct {
@@ -57,7 +57,7 @@ func (c *Client) UserByEmail(ctx context.Context, email string) (core.Author, er
 		return core.Author{}, fmt.Errorf("webex people list: no person with that email: %w", connector.ErrNotFound)
 	}
 	a := author(list.Items[0])
-	c.users.put(key, a)
-	c.users.put("id:"+string(a.ID), a)
+	c.users.Put(key, a)
+	c.users.Put("id:"+string(a.ID), a)
 	return a, nil
 }
