@@ -43,6 +43,12 @@ func New(s store.Store, v *vault.Vault, ttl time.Duration, now func() time.Time)
 type entry struct {
 	Ref      core.MessageRef `json:"ref"`
 	Original bool            `json:"original,omitempty"`
+	// Part is the index of this copy among the parts of a message that was
+	// too long for its destination and posted in several (see parts.go).
+	Part int `json:"part,omitempty"`
+	// Gone marks a part deleted because an edit made the message shorter:
+	// still a copy (for echo suppression), no longer a part to edit.
+	Gone bool `json:"gone,omitempty"`
 }
 
 func (m *Map) key(ctx context.Context, tenant core.TenantID, ref core.MessageRef) (string, error) {
@@ -52,12 +58,17 @@ func (m *Map) key(ctx context.Context, tenant core.TenantID, ref core.MessageRef
 // Record notes that cp is a copy of original. Recording the same pair
 // again is harmless.
 func (m *Map) Record(ctx context.Context, tenant core.TenantID, original, cp core.MessageRef) error {
+	return m.put(ctx, tenant, original, entry{Ref: cp})
+}
+
+// put seals and stores cp's entry, and the original's (again: harmless).
+func (m *Map) put(ctx context.Context, tenant core.TenantID, original core.MessageRef, cp entry) error {
 	group, err := m.key(ctx, tenant, original)
 	if err != nil {
 		return err
 	}
 	expires := m.now().Add(m.ttl)
-	for _, e := range []entry{{Ref: original, Original: true}, {Ref: cp}} {
+	for _, e := range []entry{{Ref: original, Original: true}, cp} {
 		k, err := m.key(ctx, tenant, e.Ref)
 		if err != nil {
 			return err
@@ -78,18 +89,14 @@ func (m *Map) Record(ctx context.Context, tenant core.TenantID, original, cp cor
 }
 
 // Find returns the ID of the copy in channel dest of the message ref (which
-// may itself be the original or any copy).
+// may itself be the original or any copy). When the copy is in several
+// parts it returns the first, so replies and reactions attach to it.
 func (m *Map) Find(ctx context.Context, tenant core.TenantID, ref core.MessageRef, dest core.ChannelRef) (core.MessageID, error) {
-	entries, err := m.group(ctx, tenant, ref)
+	parts, err := m.FindParts(ctx, tenant, ref, dest)
 	if err != nil {
 		return "", err
 	}
-	for _, e := range entries {
-		if e.Ref.ChannelRef == dest {
-			return e.Ref.Message, nil
-		}
-	}
-	return "", ErrNotFound
+	return parts[0], nil
 }
 
 // IsCopy reports whether ref is a message Parley posted as a copy, which

@@ -8,14 +8,18 @@ import (
 
 	"parley/internal/connector"
 	"parley/internal/core"
+	"parley/internal/msgmap"
 	"parley/internal/richtext"
 )
 
-// post relays a new message, its thread position and its files.
+// post relays a new message, its thread position and its files, in parts
+// when it is too long for the destination (parts.go).
 func (r *Router) post(ctx context.Context, ev core.Event, dest core.ChannelRef, client connector.Client) error {
-	// A retry after a crash or timeout must not post twice.
-	if id, err := r.msgs.Find(ctx, ev.Tenant, ev.MessageRef(), dest); err == nil && id != "" {
-		return nil
+	// A retry after a crash or timeout must not post twice: the parts
+	// already recorded are skipped.
+	done, err := r.msgs.FindParts(ctx, ev.Tenant, ev.MessageRef(), dest)
+	if err != nil && !errors.Is(err, msgmap.ErrNotFound) {
+		return err
 	}
 	msg, err := r.render(ctx, ev, dest)
 	if err != nil {
@@ -29,35 +33,39 @@ func (r *Router) post(ctx context.Context, ev core.Event, dest core.ChannelRef, 
 		}
 		// A reply whose root never crossed over is posted top-level.
 	}
-
-	id, err := r.reconcile(ctx, ev, dest, client, root, &msg)
-	if err != nil {
-		return err
+	var first core.MessageID
+	for i, part := range split(client, msg) {
+		if i < len(done) {
+			first = done[0]
+			continue
+		}
+		at := root
+		if i > 0 && root == "" {
+			at = first
+		}
+		id, err := r.postPart(ctx, ev, dest, client, at, part, i, i == 0 && len(ev.Files) > 0)
+		if err != nil {
+			return err
+		}
+		if i == 0 {
+			first = id
+		}
 	}
-	if id != "" {
-		return r.msgs.Record(ctx, ev.Tenant, ev.MessageRef(), core.MessageRef{ChannelRef: dest, Message: id})
-	}
-	if len(ev.Files) > 0 {
-		id, err = r.postFiles(ctx, ev, dest, client, root, msg)
-	} else {
-		id, err = send(ctx, client, dest.Channel, root, msg)
-	}
-	if err != nil {
-		return err
-	}
-	return r.msgs.Record(ctx, ev.Tenant, ev.MessageRef(), core.MessageRef{ChannelRef: dest, Message: id})
+	return nil
 }
 
 // reconcile makes a retry safe. It records the intent to deliver before
 // the first attempt; on any later attempt (a timeout, or a process that died
 // between sending and recording) it asks the destination whether the copy,
 // marked with the delivery's key, is already there, and returns its ID if
-// so. msg gets the key to carry.
-func (r *Router) reconcile(ctx context.Context, ev core.Event, dest core.ChannelRef, client connector.Client, root core.MessageID, msg *connector.Message) (core.MessageID, error) {
+// so. msg gets the key to carry: the key of its part when the message is
+// posted in parts.
+func (r *Router) reconcile(ctx context.Context, ev core.Event, dest core.ChannelRef, client connector.Client, root core.MessageID, part int, msg *connector.Message) (core.MessageID, error) {
 	key, err := r.msgs.DeliveryKey(ctx, ev.Tenant, ev.MessageRef(), dest)
 	if err != nil {
 		return "", err
 	}
+	key = partKey(key, part)
 	msg.Key = key
 	first, err := r.msgs.FirstAttempt(ctx, key)
 	if err != nil || first {
