@@ -45,7 +45,7 @@ func (r BenchResult) String() string {
 
 // benchPerChannel keeps each channel inside Slack's chat.postMessage burst
 // allowance, so the benchmark measures Parley, not the emulated rate limit.
-const benchPerChannel = 25
+const benchPerChannel = 20
 
 // BenchChannelsFor is how many channel pairs a benchmark of n messages needs.
 func BenchChannelsFor(n int) int { return max(1, (n+benchPerChannel-1)/benchPerChannel) }

@@ -28,6 +28,7 @@ type Client struct {
 	fileHosts []string
 	users     *ttlcache.Cache[string, core.Author]
 	id        identity
+	pace      pacer
 }
 
 // Capabilities Slack allows a bot.
@@ -113,6 +114,9 @@ func (c *Client) post(ctx context.Context, ch core.ChannelID, root core.MessageI
 	}
 	if m.Key != "" {
 		opts = append(opts, slack.MsgOptionMetadata(slack.SlackMetadata{EventType: relayEventType, EventPayload: map[string]any{"key": m.Key}}))
+	}
+	if err := c.pace.wait(ctx, ch); err != nil {
+		return "", err
 	}
 	_, ts, err := c.api.PostMessageContext(ctx, string(ch), opts...)
 	if err != nil {
