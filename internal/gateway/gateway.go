@@ -103,6 +103,7 @@ func (g *Gateway) Start(ctx context.Context) (err error) {
 	g.router = router.New(router.Options{
 		Observer:      observer{traffic: g.traffic, metrics: g.metrics, pseudo: g.vault.Pseudonym},
 		Noticed:       func(p core.Platform) { g.metrics.Notices.WithLabelValues(string(p)).Inc() },
+		Health:        (&health{g: g}).report,
 		Clients:       g.clients,
 		Messages:      msgmap.New(g.store, g.vault, g.cfg.Relay.MessageMapTTL, nil),
 		Lanes:         g.lanes,

@@ -2,14 +2,12 @@ package gateway
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"parley/internal/audit"
-	"parley/internal/connector"
 	"parley/internal/core"
 	"parley/internal/delivery"
 	"parley/internal/metrics"
@@ -44,13 +42,7 @@ func (o observer) Delivered(ctx context.Context, ev core.Event, dest core.Channe
 		Size: size, Files: len(ev.Files), Outcome: outcome, Attempts: attempts, Latency: latency,
 	})
 	o.metrics.Deliveries.WithLabelValues(string(dest.Platform), outcome).Inc()
-	ws := o.pseudo(string(ev.Tenant) + "|" + string(dest.Platform) + "|" + string(dest.Workspace))
-	switch {
-	case errors.Is(err, connector.ErrAuth):
-		o.metrics.Unhealthy.WithLabelValues(string(dest.Platform), ws).Set(1)
-	case err == nil:
-		o.metrics.Unhealthy.DeleteLabelValues(string(dest.Platform), ws)
-	}
+
 	if attempts > 1 {
 		o.metrics.Retries.WithLabelValues(string(dest.Platform)).Add(float64(attempts - 1))
 	}

@@ -38,6 +38,7 @@ type Router struct {
 	pseudo  func(string) string
 	observe Observer
 	noticed func(core.Platform)
+	health  func(core.TenantID, core.ChannelRef, bool)
 
 	links atomic.Pointer[links]
 }
@@ -59,11 +60,14 @@ type Options struct {
 	Observer Observer
 	// Noticed, if set, is called when a failure notice reached a sender.
 	Noticed func(core.Platform)
+	// Health, if set, is told after each attempt whether a destination
+	// workspace accepted Parley's credentials (false: rejected them).
+	Health func(tenant core.TenantID, dest core.ChannelRef, ok bool)
 }
 
 // New returns a router with no links.
 func New(o Options) *Router {
-	r := &Router{clients: o.Clients, msgs: o.Messages, lanes: o.Lanes, log: o.Logger, ttl: o.DeliveryTTL, names: o.WorkspaceName, pseudo: o.Pseudonym, observe: o.Observer, noticed: o.Noticed}
+	r := &Router{clients: o.Clients, msgs: o.Messages, lanes: o.Lanes, log: o.Logger, ttl: o.DeliveryTTL, names: o.WorkspaceName, pseudo: o.Pseudonym, observe: o.Observer, noticed: o.Noticed, health: o.Health}
 	r.links.Store(indexLinks(nil))
 	return r
 }
@@ -114,12 +118,28 @@ func (r *Router) Route(ctx context.Context, ev core.Event, done func(error)) {
 	}
 	for _, dest := range dests {
 		r.lanes.Submit(string(ev.Tenant)+"|"+dest.String(), delivery.Job{
-			Do:       func(ctx context.Context) error { return r.deliver(ctx, ev, dest) },
+			Do:       func(ctx context.Context) error { return r.attempt(ctx, ev, dest) },
 			Done:     func(err error, attempts int) { finish(dest, err, attempts) },
 			Deadline: deadline,
 			Breaker:  string(ev.Tenant) + "|" + string(dest.Platform) + "|" + string(dest.Workspace),
 		})
 	}
+}
+
+// attempt is one try at delivering ev to dest. A destination that rejects
+// Parley's credentials is reported at once — the delivery itself keeps
+// waiting within its time-to-live for the workspace to be reconnected.
+func (r *Router) attempt(ctx context.Context, ev core.Event, dest core.ChannelRef) error {
+	err := r.deliver(ctx, ev, dest)
+	if r.health != nil {
+		switch {
+		case errors.Is(err, connector.ErrAuth):
+			r.health(ev.Tenant, dest, false)
+		case err == nil:
+			r.health(ev.Tenant, dest, true)
+		}
+	}
+	return err
 }
 
 // deliver performs ev at one destination.

@@ -47,6 +47,7 @@ var methods map[string]apiMethod
 func init() {
 	methods = map[string]apiMethod{
 		"auth.test":                    {fn: apiAuthTest},
+		"auth.revoke":                  {fn: apiAuthRevoke},
 		"chat.postMessage":             {scope: "chat:write", fn: apiChatPostMessage},
 		"chat.update":                  {scope: "chat:write", fn: apiChatUpdate},
 		"chat.delete":                  {scope: "chat:write", fn: apiChatDelete},
@@ -129,9 +130,15 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 		}
 		e.mu.Lock()
 		tok := e.st.tokens[tokValue]
+		revoked := tok != nil && tok.revoked
 		e.mu.Unlock()
 		if tok == nil {
 			out = errResp("invalid_auth")
+			writeJSON(w, status, out)
+			return
+		}
+		if revoked {
+			out = errResp("token_revoked")
 			writeJSON(w, status, out)
 			return
 		}

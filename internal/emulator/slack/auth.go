@@ -22,6 +22,9 @@ type token struct {
 	botID  string
 	appID  string
 	scopes []string
+	// revoked: auth.revoke or an admin removing the app; Slack then
+	// answers every call with token_revoked.
+	revoked bool
 }
 
 func (t *token) has(scope string) bool { return slices.Contains(t.scopes, scope) }
@@ -62,4 +65,22 @@ func apiAuthTest(c *call) resp {
 		r["app_id"] = c.tok.appID
 	}
 	return r
+}
+
+// apiAuthRevoke revokes the calling token, as Slack's auth.revoke does.
+func apiAuthRevoke(c *call) resp {
+	if c.args["test"] == "true" || c.args["test"] == "1" {
+		return resp{"ok": true, "revoked": false}
+	}
+	c.tok.revoked = true
+	return resp{"ok": true, "revoked": true}
+}
+
+// Revoke revokes a token, as a workspace admin removing the app does.
+func (e *Emulator) Revoke(tokenValue string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if t := e.st.tokens[tokenValue]; t != nil {
+		t.revoked = true
+	}
 }

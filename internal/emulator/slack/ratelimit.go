@@ -29,6 +29,7 @@ var (
 // methodTiers are applied per method, per workspace, per token.
 var methodTiers = map[string]tier{
 	"auth.test":                    tier4,
+	"auth.revoke":                  tier3,
 	"chat.postMessage":             postPerChannel, // keyed per channel instead
 	"chat.update":                  tier3,
 	"chat.delete":                  tier3,
