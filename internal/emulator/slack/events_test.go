@@ -126,9 +126,14 @@ func TestURLVerification(t *testing.T) {
 	if status != http.StatusOK || out["ok"] != true {
 		t.Fatalf("verification of a good endpoint: %d %v", status, out)
 	}
-	last := e.rc.all()[len(e.rc.all())-1]
-	if last.event.Type != "url_verification" {
-		t.Fatalf("last request = %s", last.body)
+	// Other deliveries (setup's member_joined_channel) may arrive around
+	// it: look for the challenge among everything received.
+	verified := false
+	for _, r := range e.rc.all() {
+		verified = verified || r.event.Type == "url_verification"
+	}
+	if !verified {
+		t.Fatal("no url_verification request reached the endpoint")
 	}
 
 	e.rc.mu.Lock()
