@@ -80,15 +80,15 @@ func (e *Emulator) apiRoute(id string, class limitClass, raw bool, fn func(*call
 		}
 		entry.Workspace = e.domainOf(c)
 
-		if f, ok := e.faults.take(entry.Workspace); ok {
-			if !sleepCtx(r.Context(), f.latency) {
+		if f, ok := e.faults.Take(entry.Workspace); ok {
+			if !sleepCtx(r.Context(), f.Latency) {
 				status = http.StatusServiceUnavailable
 				return
 			}
-			if f.status != 0 {
-				status = f.status
-				entry.Error = statusForCode(f.status)
-				entry.RetryAfter = f.retryAfter
+			if f.Status != 0 {
+				status = f.Status
+				entry.Error = statusForCode(f.Status)
+				entry.RetryAfter = f.RetryAfter
 				writeFault(w, f)
 				return
 			}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"parley/internal/emulator/faults"
 )
 
 // Options configure an Emulator. The zero value works.
@@ -46,7 +48,7 @@ type Emulator struct {
 	oidcKey *signingKey
 
 	limits   *rateLimiter
-	faults   *faultTable
+	faults   *faults.Table
 	requests *requestLog
 
 	ctx    context.Context
@@ -81,7 +83,7 @@ func New(opts Options) *Emulator {
 		st:       newState(),
 		baseURL:  "https://gchat.emulator.invalid",
 		limits:   newRateLimiter(opts.Now),
-		faults:   &faultTable{now: opts.Now},
+		faults:   &faults.Table{Now: opts.Now},
 		requests: &requestLog{},
 		ctx:      ctx,
 		cancel:   cancel,

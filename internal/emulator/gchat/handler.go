@@ -44,8 +44,8 @@ func (e *Emulator) Handler() http.Handler {
 	mux.HandleFunc("GET /certs", e.serveChatCerts)
 	mux.HandleFunc("GET /oauth2/v3/certs", e.serveOIDCJWKS)
 	mux.HandleFunc("GET /oauth2/v1/certs", e.serveOIDCCerts)
-	mux.HandleFunc("POST /_emulator/faults", e.controlAddFault)
-	mux.HandleFunc("DELETE /_emulator/faults", e.controlClearFaults)
+	mux.Handle("POST /_emulator/faults", e.faults)
+	mux.Handle("DELETE /_emulator/faults", e.faults)
 	mux.HandleFunc("GET /_emulator/requests", e.controlRequests)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errNotFound("The requested URL %s was not found on this server.", sanitize(r.URL.Path)))

@@ -159,14 +159,14 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Accepted-OAuth-Scopes", needed)
 	}
 
-	if f, ok := e.faults.take(workspace); ok {
-		if !sleepCtx(r.Context(), f.latency) {
+	if f, ok := e.faults.Take(workspace); ok {
+		if !sleepCtx(r.Context(), f.Latency) {
 			status = http.StatusServiceUnavailable
 			return
 		}
-		if f.status != 0 {
-			status = f.status
-			entry.RetryAfter = f.retryAfter
+		if f.Status != 0 {
+			status = f.Status
+			entry.RetryAfter = f.RetryAfter
 			writeFault(w, f)
 			return
 		}

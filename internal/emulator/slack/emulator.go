@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"parley/internal/emulator/faults"
 )
 
 // Options configure an Emulator. The zero value works.
@@ -39,7 +41,7 @@ type Emulator struct {
 	baseURL string
 
 	limits   *rateLimiter
-	faults   *faultTable
+	faults   *faults.Table
 	requests *requestLog
 	stats    deliveryStats
 
@@ -76,7 +78,7 @@ func New(opts Options) *Emulator {
 		log:      opts.Logger.With("emulator", "slack"),
 		st:       newState(),
 		baseURL:  "https://slack.emulator.invalid",
-		faults:   &faultTable{now: opts.Now},
+		faults:   &faults.Table{Now: opts.Now},
 		requests: &requestLog{},
 		ctx:      ctx,
 		cancel:   cancel,

@@ -3,79 +3,20 @@ package slack
 import (
 	"net/http"
 	"strconv"
-	"sync"
-	"time"
+
+	"parley/internal/emulator/faults"
 )
-
-// fault is an injected failure per SANDBOX.md: the next count calls (or
-// every call until until) touching workspace fail with status and/or are
-// delayed by latency. With neither count nor seconds it lasts until
-// cleared.
-type fault struct {
-	workspace  string // "" matches every workspace
-	status     int
-	retryAfter int
-	count      int // remaining calls; 0 means not count-limited
-	counted    bool
-	until      time.Time
-	latency    time.Duration
-}
-
-type faultTable struct {
-	mu     sync.Mutex
-	now    func() time.Time
-	faults []*fault
-}
-
-func (t *faultTable) add(f *fault) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.faults = append(t.faults, f)
-}
-
-func (t *faultTable) clear() {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.faults = nil
-}
-
-// take returns the fault that applies to a call touching workspace, using
-// up one of its counted calls. Expired and used-up faults are dropped.
-func (t *faultTable) take(workspace string) (fault, bool) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	now := t.now()
-	live := t.faults[:0]
-	var hit *fault
-	for _, f := range t.faults {
-		if (f.counted && f.count <= 0) || (!f.until.IsZero() && now.After(f.until)) {
-			continue
-		}
-		live = append(live, f)
-		if hit == nil && (f.workspace == "" || f.workspace == workspace) {
-			hit = f
-		}
-	}
-	t.faults = live
-	if hit == nil {
-		return fault{}, false
-	}
-	if hit.counted {
-		hit.count--
-	}
-	return *hit, true
-}
 
 // writeFault answers as Slack's edge does: 429 with Retry-After and the
 // ratelimited body, other statuses with an HTML page the SDKs do not parse.
-func writeFault(w http.ResponseWriter, f fault) {
-	if f.status == http.StatusTooManyRequests {
-		w.Header().Set("Retry-After", strconv.Itoa(f.retryAfter))
-		writeJSON(w, f.status, errResp("ratelimited"))
+func writeFault(w http.ResponseWriter, f faults.Fault) {
+	if f.Status == http.StatusTooManyRequests {
+		w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
+		writeJSON(w, f.Status, errResp("ratelimited"))
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(f.status)
-	_, _ = w.Write([]byte("<html><head><title>" + strconv.Itoa(f.status) + " " + http.StatusText(f.status) +
-		"</title></head><body><h1>" + http.StatusText(f.status) + "</h1></body></html>\n"))
+	w.WriteHeader(f.Status)
+	_, _ = w.Write([]byte("<html><head><title>" + strconv.Itoa(f.Status) + " " + http.StatusText(f.Status) +
+		"</title></head><body><h1>" + http.StatusText(f.Status) + "</h1></body></html>\n"))
 }

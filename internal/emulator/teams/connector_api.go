@@ -85,17 +85,17 @@ func (c *connCall) fail(status int, code, msg string) {
 // not proceed. It must be called without e.mu held: latency sleeps.
 func (c *connCall) gate(tenant, convKey string, limits []window) bool {
 	c.entry.Workspace = tenant
-	if f, ok := c.e.faults.take(tenant); ok {
-		if !sleepCtx(c.r.Context(), f.latency) {
+	if f, ok := c.e.faults.Take(tenant); ok {
+		if !sleepCtx(c.r.Context(), f.Latency) {
 			c.reply(http.StatusServiceUnavailable, nil)
 			return false
 		}
-		if f.status != 0 {
-			if f.status == http.StatusTooManyRequests {
-				c.entry.RetryAfter = f.retryAfter
-				c.w.Header().Set("Retry-After", strconv.Itoa(f.retryAfter))
+		if f.Status != 0 {
+			if f.Status == http.StatusTooManyRequests {
+				c.entry.RetryAfter = f.RetryAfter
+				c.w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
 			}
-			c.fail(f.status, connFaultCode(f.status), http.StatusText(f.status))
+			c.fail(f.Status, connFaultCode(f.Status), http.StatusText(f.Status))
 			return false
 		}
 	}

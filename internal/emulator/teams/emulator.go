@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"parley/internal/emulator/faults"
 )
 
 // Options configure an Emulator. The zero value works.
@@ -41,7 +43,7 @@ type Emulator struct {
 
 	keys     *keyRing
 	limits   *limiter
-	faults   *faultTable
+	faults   *faults.Table
 	requests *requestLog
 
 	ctx    context.Context
@@ -76,7 +78,7 @@ func New(opts Options) *Emulator {
 		baseURL:  "https://teams.emulator.invalid",
 		keys:     newKeyRing(opts.Now),
 		limits:   newLimiter(opts.Now),
-		faults:   &faultTable{now: opts.Now},
+		faults:   &faults.Table{Now: opts.Now},
 		requests: &requestLog{},
 		ctx:      ctx,
 		cancel:   cancel,

@@ -37,17 +37,17 @@ func (e *Emulator) graph(route string, h func(*graphCall)) http.HandlerFunc {
 		}
 		g.tok = tok
 		entry.TokenKind, entry.AppID, entry.Workspace = tok.kind, tok.appID, tok.tenant
-		if f, ok := e.faults.take(tok.tenant); ok {
-			if !sleepCtx(r.Context(), f.latency) {
+		if f, ok := e.faults.Take(tok.tenant); ok {
+			if !sleepCtx(r.Context(), f.Latency) {
 				g.reply(http.StatusServiceUnavailable, nil)
 				return
 			}
-			if f.status != 0 {
-				if f.status == http.StatusTooManyRequests {
-					entry.RetryAfter = f.retryAfter
-					w.Header().Set("Retry-After", strconv.Itoa(f.retryAfter))
+			if f.Status != 0 {
+				if f.Status == http.StatusTooManyRequests {
+					entry.RetryAfter = f.RetryAfter
+					w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
 				}
-				g.fail(f.status, graphFaultCode(f.status), http.StatusText(f.status))
+				g.fail(f.Status, graphFaultCode(f.Status), http.StatusText(f.Status))
 				return
 			}
 		}

@@ -37,8 +37,8 @@ func (e *Emulator) Handler() http.Handler {
 
 	e.graphRoutes(mux)
 	mux.HandleFunc("GET /drive/{key}/{name}", e.serveDownload)
-	mux.HandleFunc("POST /_emulator/faults", e.controlAddFault)
-	mux.HandleFunc("DELETE /_emulator/faults", e.controlClearFaults)
+	mux.Handle("POST /_emulator/faults", e.faults)
+	mux.Handle("DELETE /_emulator/faults", e.faults)
 	mux.HandleFunc("GET /_emulator/requests", e.controlRequests)
 	mux.HandleFunc("POST /_emulator/rotate-keys", e.controlRotate)
 

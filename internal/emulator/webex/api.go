@@ -64,17 +64,17 @@ func (e *Emulator) serveCall(w http.ResponseWriter, r *http.Request, fn apiFunc,
 		}
 	}
 	if who != nil {
-		if f, ok := e.faults.take(who.org); ok {
-			if f.latency > 0 && !sleepCtx(r.Context(), f.latency) {
+		if f, ok := e.faults.Take(who.org); ok {
+			if f.Latency > 0 && !sleepCtx(r.Context(), f.Latency) {
 				return http.StatusServiceUnavailable, apiError("Request cancelled.")
 			}
-			if f.status != 0 {
-				if f.status == http.StatusTooManyRequests {
-					w.Header().Set("Retry-After", strconv.Itoa(f.retryAfter))
-					entry.RetryAfter = f.retryAfter
-					return f.status, apiError("Too Many Requests")
+			if f.Status != 0 {
+				if f.Status == http.StatusTooManyRequests {
+					w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
+					entry.RetryAfter = f.RetryAfter
+					return f.Status, apiError("Too Many Requests")
 				}
-				return f.status, apiError(http.StatusText(f.status))
+				return f.Status, apiError(http.StatusText(f.Status))
 			}
 		}
 	}

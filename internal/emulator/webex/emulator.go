@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"parley/internal/emulator/faults"
 )
 
 // Options configure an Emulator. The zero value works.
@@ -44,7 +46,7 @@ type Emulator struct {
 
 	queue    *deliveryQueue
 	limits   *rateLimiter
-	faults   *faultTable
+	faults   *faults.Table
 	requests *requestLog
 
 	ctx    context.Context
@@ -83,7 +85,7 @@ func New(opts Options) *Emulator {
 		log:      opts.Logger.With("emulator", "webex"),
 		st:       newState(),
 		baseURL:  "https://webex.emulator.invalid",
-		faults:   &faultTable{now: opts.Now},
+		faults:   &faults.Table{Now: opts.Now},
 		requests: &requestLog{},
 		limits:   newRateLimiter(opts.Now),
 		ctx:      ctx,

@@ -31,8 +31,8 @@ func (e *Emulator) Handler() http.Handler {
 	mux.Handle("/v1/", e.api("unknown", func(*call) (int, any) {
 		return http.StatusNotFound, apiError("The requested resource could not be found.")
 	}))
-	mux.HandleFunc("POST /_emulator/faults", e.controlAddFault)
-	mux.HandleFunc("DELETE /_emulator/faults", e.controlClearFaults)
+	mux.Handle("POST /_emulator/faults", e.faults)
+	mux.Handle("DELETE /_emulator/faults", e.faults)
 	mux.HandleFunc("GET /_emulator/requests", e.controlRequests)
 	return mux
 }
