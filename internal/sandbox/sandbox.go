@@ -253,8 +253,14 @@ func (sb *Sandbox) Close(ctx context.Context) error {
 	if sb.gw != nil {
 		errs = append(errs, sb.gw.Close(ctx))
 	}
+	// Each graceful shutdown waits out HTTP/2's GOAWAY (a second) while the
+	// gateway's connections linger: shut the listeners down together.
+	shut := make(chan error, len(sb.servers))
 	for _, s := range sb.servers {
-		errs = append(errs, s.Shutdown(ctx))
+		go func() { shut <- s.Shutdown(ctx) }()
+	}
+	for range sb.servers {
+		errs = append(errs, <-shut)
 	}
 	if sb.emu != nil {
 		sb.emu.Close()
