@@ -27,13 +27,18 @@ func (r SlowResult) String() string {
 		r.Unloaded.P99.Round(100*time.Microsecond), r.Loaded.P99.Round(100*time.Microsecond), pct(r.Unloaded.P99, r.Loaded.P99))
 }
 
+// postGap paces the benchmark's posts to Slack's per-channel rate.
+const postGap = 1100 * time.Millisecond
+
 func pct(a, b time.Duration) float64 { return 100 * (float64(b) - float64(a)) / float64(a) }
 
 // BenchSlowDestination measures, in the demo room, the relay latency from
-// acme to globex (sequentially, n messages), first as is and then while the
+// acme to globex (n messages each way), first as is and then while the
 // Webex emulator answers every call slow late. The room's other lanes —
 // Teams, Google Chat, Webex — keep their own pace; a slow one must not slow
-// the rest.
+// the rest. Posts come one every postGap, within what Slack allows a
+// channel (about one a second), so the figure shows the slow destination's
+// effect and not Slack's rate limit.
 func (sb *Sandbox) BenchSlowDestination(ctx context.Context, n int, slow time.Duration) (SlowResult, error) {
 	m := sb.Manifest
 	var acmeCh, globexCh, globexID, acmeToken string
@@ -59,6 +64,9 @@ func (sb *Sandbox) BenchSlowDestination(ctx context.Context, n int, slow time.Du
 	phase := func(name string) (BenchResult, error) {
 		lat := make([]time.Duration, n)
 		for i := range n {
+			if i > 0 {
+				time.Sleep(postGap) // a deliberate pace, not a wait for a condition
+			}
 			key := fmt.Sprintf("bench-%s-%d", name, i)
 			var sent time.Time
 			for {
