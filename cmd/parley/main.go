@@ -19,6 +19,7 @@ Usage:
   parley keys rotate --config FILE  re-wrap every tenant key under a new key-encryption key
   parley traffic --tenant ID [flags] print a tenant's traffic log (needs the admin token)
   parley bench [flags]              measure the relay path through the sandbox
+  parley chaos --duration 10m [--seed N] [--messages N]  relay through SIGKILLs and faults, count every copy
   parley version                    print the version
 
 Run 'parley COMMAND -h' for a command's flags.
@@ -60,6 +61,8 @@ func run(ctx context.Context, args []string) error {
 		return traffic(ctx, args[1:])
 	case "bench":
 		return bench(ctx, args[1:])
+	case "chaos":
+		return chaosCmd(ctx, args[1:])
 	case "version", "--version", "-v":
 		fmt.Println("parley", version)
 		return nil

@@ -27,6 +27,7 @@ func (g *Gateway) consume(ctx context.Context) {
 			g.log.Error("bus consumer reset", "err", err)
 		}
 	}
+	runCtx := ctx // routing may happen later, from catch-up's goroutine
 	inflight := newInflight()
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
@@ -57,7 +58,7 @@ func (g *Gateway) consume(ctx context.Context) {
 		if err := g.catchup.Seen(ctx, ev); err != nil {
 			g.log.Warn("catch-up cursor not recorded", "err", err)
 		}
-		g.router.Route(ctx, ev, func(error) { ack() })
+		g.hold.offer(ev, func() { g.router.Route(runCtx, ev, func(error) { ack() }) })
 	})
 	if err != nil && ctx.Err() == nil {
 		g.log.Error("bus consumer stopped", "err", err)

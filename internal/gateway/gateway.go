@@ -44,6 +44,10 @@ type Gateway struct {
 	catchup *catchup.Catchup
 	clients *clients
 	mounts  []mount
+	// uninstalled are the workspaces whose installation failed at start;
+	// reinstall keeps trying the ones that may still succeed.
+	uninstalled []store.Workspace
+	hold        *holdback
 
 	public, admin     *http.Server
 	publicLn, adminLn net.Listener
@@ -127,17 +131,35 @@ func (g *Gateway) Start(ctx context.Context) (err error) {
 	}
 	runCtx, cancel := context.WithCancel(context.Background())
 	g.cancel = cancel
-	g.wg.Add(4)
+	g.wg.Add(5)
+	go func() { defer g.wg.Done(); g.reinstall(runCtx, g.uninstalled) }()
+	g.hold = newHoldback(plan.Pending())
+	listening := make(chan struct{})
 	go func() {
 		defer g.wg.Done()
-		if _, err := plan.Run(runCtx, g.clients, inbound{g}); err != nil && runCtx.Err() == nil {
-			g.log.Warn("catch-up incomplete", "err", err)
+		// History is read only once the listener is up: whatever is
+		// posted before the read is in it, and whatever comes after
+		// arrives live.
+		select {
+		case <-listening:
+		case <-runCtx.Done():
+			return
 		}
+		plan.RunEach(runCtx, g.clients, holdSink{inbound{g}, g.hold}, func(p catchup.Pending, err error) {
+			if err != nil && runCtx.Err() == nil {
+				g.log.Warn("catch-up incomplete", "platform", p.Channel.Platform, "channel", g.vault.Pseudonym(p.Channel.String()), "err", err)
+			}
+			g.hold.caughtUp(p, err)
+		})
 	}()
 	go func() { defer g.wg.Done(); g.consume(runCtx) }()
 	go func() { defer g.wg.Done(); g.housekeeping(runCtx) }()
 	go func() { defer g.wg.Done(); g.traffic.Run(runCtx, time.Minute) }()
-	return g.listen()
+	if err := g.listen(); err != nil {
+		return err
+	}
+	close(listening)
+	return nil
 }
 
 // PublicURL is the base URL of the public listener.

@@ -64,10 +64,12 @@ func (g *Gateway) provision(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("load workspaces: %w", err)
 	}
+	startBy := time.Now().Add(installAtStart)
 	for _, w := range all {
-		if err := g.install(ctx, w); err != nil {
+		if err := g.installPatiently(ctx, w, startBy); err != nil {
 			// One broken workspace must not keep the others down.
 			g.log.Error("workspace not installed", "platform", w.Platform, "workspace", g.vault.Pseudonym(string(w.ID)), "err", err)
+			g.uninstalled = append(g.uninstalled, w)
 		}
 	}
 	g.watchLinked(ctx)

@@ -71,11 +71,18 @@ func (r *Router) reconcile(ctx context.Context, ev core.Event, dest core.Channel
 	if err != nil || first {
 		return "", err
 	}
-	rec, ok := client.(connector.Reconciler)
-	if !ok {
+	var id core.MessageID
+	switch c := client.(type) {
+	case connector.Reconciler:
+		id, err = c.FindSent(ctx, dest.Channel, root, key)
+	case connector.ContentReconciler:
+		id, err = c.FindSentContent(ctx, dest.Channel, root, *msg, func(id core.MessageID) bool {
+			known, err := r.msgs.IsCopy(ctx, ev.Tenant, core.MessageRef{ChannelRef: dest, Message: id})
+			return err != nil || known // when unsure, resend rather than lose
+		})
+	default:
 		return "", nil // nothing to ask: resend (the platform may show a duplicate)
 	}
-	id, err := rec.FindSent(ctx, dest.Channel, root, key)
 	switch {
 	case err == nil:
 		r.log.Info("earlier attempt had landed; not resending", "to", dest.Platform)

@@ -78,6 +78,9 @@ func (m cardMessage) activity() outActivity {
 	if m.image != "" {
 		body = append(body, map[string]any{"type": "Image", "url": m.image, "altText": "image"})
 	}
+	if m.msg.Key != "" {
+		body = append(body, keyElement(m.msg.Key))
+	}
 	if len(m.footer) > 0 {
 		body = append(body, map[string]any{
 			"type": "TextBlock", "text": strings.Join(m.footer, " · "), "isSubtle": true, "size": "Small", "wrap": true,

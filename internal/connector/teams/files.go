@@ -178,9 +178,8 @@ func (c *Client) groupOf(ctx context.Context, ch core.ChannelID) (string, error)
 	if err := c.call(ctx, "team details", c.bfToken, http.MethodGet, u, nil, &r); err != nil {
 		if errors.Is(err, connector.ErrNotFound) {
 			// Not a General channel, and no activity from the channel since
-			// the start: the next one will tell, so this is worth retrying
-			// (and must not read as "message gone").
-			return "", errors.New("teams: the channel's team is not known until the channel's next activity")
+			// the start: ask Graph which of the tenant's teams holds it.
+			return c.groupFromGraph(ctx, ch)
 		}
 		return "", err
 	}

@@ -162,6 +162,7 @@ func (e *Emulator) graphRoutes(mux *http.ServeMux) {
 	gr("GET /v1.0/me/joinedTeams", e.graphJoinedTeams)
 	gr("GET /v1.0/users", e.graphListUsers)
 	gr("GET /v1.0/users/{user}", e.graphGetUser)
+	gr("GET /v1.0/teams", e.graphListTeams)
 	gr("GET /v1.0/teams/{team}", e.graphGetTeam)
 	gr("GET /v1.0/teams/{team}/channels", e.graphListChannels)
 	gr("GET /v1.0/teams/{team}/channels/{channel}", e.graphGetChannel)

@@ -3,6 +3,7 @@ package teams
 import (
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -121,6 +122,30 @@ func graphTeam(t *team) map[string]any {
 		"id": t.id, "displayName": t.name, "description": nil, "isArchived": false,
 		"internalId": t.threadID, "tenantId": t.tenant, "visibility": "private",
 	}
+}
+
+// graphListTeams is GET /teams: every team of the tenant, for an app
+// token (Team.ReadBasic.All), as Graph v1.0 lists them. People use
+// me/joinedTeams instead.
+func (e *Emulator) graphListTeams(g *graphCall) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if g.isUser() {
+		g.forbidden()
+		return
+	}
+	ids := make([]string, 0, len(e.st.teams))
+	for id, t := range e.st.teams {
+		if t.tenant == g.tok.tenant {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	out := []any{}
+	for _, id := range ids {
+		out = append(out, graphTeam(e.st.teams[id]))
+	}
+	g.reply(http.StatusOK, map[string]any{"@odata.context": e.baseURL + "/v1.0/$metadata#teams", "value": out})
 }
 
 func (e *Emulator) graphGetTeam(g *graphCall) {
