@@ -1,15 +1,11 @@
 package gchat_test
 
 import (
-	"bytes"
 	"context"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -46,69 +42,6 @@ type env struct {
 	pushes  *capture
 }
 
-// capture keeps the pushes the emulator made, to replay them.
-type capture struct {
-	mu         sync.Mutex
-	deliveries []delivery
-}
-
-type delivery struct {
-	body   []byte
-	header http.Header
-}
-
-func (c *capture) wrap(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(io.LimitReader(r.Body, 2<<20))
-		if err != nil {
-			http.Error(w, "read", http.StatusBadRequest)
-			return
-		}
-		if strings.HasSuffix(r.URL.Path, "/pubsub") {
-			c.mu.Lock()
-			c.deliveries = append(c.deliveries, delivery{body: body, header: r.Header.Clone()})
-			c.mu.Unlock()
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		next.ServeHTTP(w, r)
-	})
-}
-
-func (c *capture) all() []delivery {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return append([]delivery(nil), c.deliveries...)
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// lateHandler lets a server start before the handler it serves exists.
-type lateHandler struct{ h atomic.Pointer[http.Handler] }
-
-func (l *lateHandler) set(h http.Handler) { l.h.Store(&h) }
-func (l *lateHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if h := l.h.Load(); h != nil {
-		(*h).ServeHTTP(w, r)
-		return
-	}
-	http.Error(w, "not ready", http.StatusServiceUnavailable)
-}
-
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	e := &env{events: conformance.NewRecorder(), logs: &syncBuffer{}, pushes: &capture{}}
@@ -126,7 +59,7 @@ func newEnv(t *testing.T) *env {
 	})
 	t.Cleanup(e.emu.Close)
 	e.emu.SetBaseURL(e.emuSrv.URL)
-	emuH.set(e.emu.Handler())
+	emuH.Set(e.emu.Handler())
 
 	e.domain = e.emu.AddDomain("acme.example")
 	e.person = e.emu.AddUser(e.domain.Name, "Alice Example", "alice@acme.example")
@@ -156,7 +89,15 @@ func newEnv(t *testing.T) *env {
 	if err := e.conn.Config().Validate(); err != nil {
 		t.Fatalf("config: %v", err)
 	}
-	appH.set(e.pushes.wrap(http.StripPrefix("/gchat", e.conn.Handler(e.events))))
+	app := http.StripPrefix("/gchat", e.conn.Handler(e.events))
+	pushes := e.pushes.Wrap(app) // only Pub/Sub pushes are captured, to replay them
+	appH.Set(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/pubsub") {
+			pushes.ServeHTTP(w, r)
+			return
+		}
+		app.ServeHTTP(w, r)
+	}))
 	if err := e.emu.AddAppToSpace(e.app, e.space.Name); err != nil {
 		t.Fatal(err)
 	}
@@ -226,3 +167,11 @@ func (b *bearerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 func (e *env) channelRef() core.ChannelRef {
 	return core.ChannelRef{Platform: core.GChat, Workspace: core.WorkspaceID(e.domain.Name), Channel: core.ChannelID(e.space.Name)}
 }
+
+// The shared test support, under the names these tests use.
+type (
+	syncBuffer  = conformance.LogBuffer
+	capture     = conformance.Capture
+	delivery    = conformance.Delivery
+	lateHandler = conformance.LateHandler
+)

@@ -70,14 +70,14 @@ func TestInboundOnce(t *testing.T) {
 		t.Fatalf("genuine deliveries were rejected: %s", logs)
 	}
 
-	pushes := e.pushes.all()
+	pushes := e.pushes.All()
 	if len(pushes) == 0 {
 		t.Fatal("no push captured")
 	}
 	first := pushes[0]
 	before := len(e.events.Events())
 	send := func(auth string) int {
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.appSrv.URL+"/gchat/pubsub", bytes.NewReader(first.body))
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.appSrv.URL+"/gchat/pubsub", bytes.NewReader(first.Body))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -91,12 +91,12 @@ func TestInboundOnce(t *testing.T) {
 		return resp.StatusCode
 	}
 	t.Run("replayed push", func(t *testing.T) {
-		if got := send(first.header.Get("Authorization")); got/100 != 2 {
+		if got := send(first.Header.Get("Authorization")); got/100 != 2 {
 			t.Fatalf("status %d", got)
 		}
 	})
 	t.Run("forged push", func(t *testing.T) {
-		tok := strings.TrimPrefix(first.header.Get("Authorization"), "Bearer ")
+		tok := strings.TrimPrefix(first.Header.Get("Authorization"), "Bearer ")
 		parsed, _, err := jwt.NewParser().ParseUnverified(tok, jwt.MapClaims{})
 		if err != nil {
 			t.Fatal(err)

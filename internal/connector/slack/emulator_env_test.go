@@ -1,13 +1,9 @@
 package slack_test
 
 import (
-	"bytes"
 	"context"
-	"io"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
@@ -40,87 +36,6 @@ type env struct {
 	lastEvent *capture
 }
 
-// syncBuffer is a log sink safe for the handler's concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// capture keeps the event deliveries the emulator made, to replay them.
-type capture struct {
-	mu         sync.Mutex
-	deliveries []delivery
-}
-
-type delivery struct {
-	body   []byte
-	header http.Header
-}
-
-func (c *capture) wrap(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(io.LimitReader(r.Body, 2<<20))
-		if err != nil {
-			http.Error(w, "read", http.StatusBadRequest)
-			return
-		}
-		c.mu.Lock()
-		c.deliveries = append(c.deliveries, delivery{body: body, header: r.Header.Clone()})
-		c.mu.Unlock()
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		next.ServeHTTP(w, r)
-	})
-}
-
-// find returns a delivery whose body contains s.
-func (c *capture) find(s string) (delivery, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, d := range c.deliveries {
-		if bytes.Contains(d.body, []byte(s)) {
-			return d, true
-		}
-	}
-	return delivery{}, false
-}
-
-// lateHandler lets the app server start before the connector it serves
-// exists, because the connector needs the emulator's URL, and the emulator
-// needs a client that trusts the app server.
-type lateHandler struct {
-	mu sync.RWMutex
-	h  http.Handler
-}
-
-func (l *lateHandler) set(h http.Handler) {
-	l.mu.Lock()
-	l.h = h
-	l.mu.Unlock()
-}
-
-func (l *lateHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	l.mu.RLock()
-	h := l.h
-	l.mu.RUnlock()
-	if h == nil {
-		http.Error(w, "not ready", http.StatusServiceUnavailable)
-		return
-	}
-	h.ServeHTTP(w, r)
-}
-
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	e := &env{events: conformance.NewRecorder(), logs: &syncBuffer{}, lastEvent: &capture{}}
@@ -146,7 +61,7 @@ func newEnv(t *testing.T) *env {
 		HTTPClient:    e.emuSrv.Client(),
 		Logger:        slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})
-	late.set(e.lastEvent.wrap(e.conn.Handler(e.events)))
+	late.Set(e.lastEvent.Wrap(e.conn.Handler(e.events)))
 
 	e.team = e.emu.AddWorkspace("Conformance")
 	e.person = e.emu.AddUser(e.team.ID, "ann", "ann@example.com")
@@ -190,3 +105,11 @@ func (e *env) channelRef() core.ChannelRef {
 func (e *env) userAPI(token string) *slack.Client {
 	return slack.New(token, slack.OptionAPIURL(e.emuSrv.URL+"/api/"), slack.OptionHTTPClient(e.emuSrv.Client()))
 }
+
+// The shared test support, under the names these tests use.
+type (
+	syncBuffer  = conformance.LogBuffer
+	capture     = conformance.Capture
+	delivery    = conformance.Delivery
+	lateHandler = conformance.LateHandler
+)

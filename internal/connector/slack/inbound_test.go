@@ -49,7 +49,7 @@ func hostileRequests(t *testing.T, e *env, texts *textLog) []hostile {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		var ok bool
-		if real, ok = e.lastEvent.find(string(id)); ok {
+		if real, ok = e.lastEvent.Find(string(id)); ok {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -63,15 +63,15 @@ func hostileRequests(t *testing.T, e *env, texts *textLog) []hostile {
 	}
 
 	now := time.Now()
-	otherTeam := bytes.ReplaceAll(real.body, []byte(e.team.ID), []byte("T0NOTINSTALL"))
+	otherTeam := bytes.ReplaceAll(real.Body, []byte(e.team.ID), []byte("T0NOTINSTALL"))
 	otherTeam = bytes.ReplaceAll(otherTeam, []byte(`"event_id":"`), []byte(`"event_id":"Other`))
 	big := append([]byte(`{"type":"event_callback","pad":"`), bytes.Repeat([]byte("x"), 10<<20)...)
 	big = append(big, `"}`...)
 	return []hostile{
-		{"replayed delivery", real.body, real.header, http.StatusOK},
-		{"forged signature", real.body, slackSign("not-the-secret", now, real.body), http.StatusUnauthorized},
-		{"timestamp older than 5 minutes", real.body, slackSign(signingSecret, now.Add(-5*time.Minute-2*time.Second), real.body), http.StatusUnauthorized},
-		{"no signature", real.body, http.Header{"Content-Type": {"application/json"}}, http.StatusUnauthorized},
+		{"replayed delivery", real.Body, real.Header, http.StatusOK},
+		{"forged signature", real.Body, slackSign("not-the-secret", now, real.Body), http.StatusUnauthorized},
+		{"timestamp older than 5 minutes", real.Body, slackSign(signingSecret, now.Add(-5*time.Minute-2*time.Second), real.Body), http.StatusUnauthorized},
+		{"no signature", real.Body, http.Header{"Content-Type": {"application/json"}}, http.StatusUnauthorized},
 		{"malformed json", []byte(`{"type":"event_callback","event":`), slackSign(signingSecret, now, []byte(`{"type":"event_callback","event":`)), http.StatusBadRequest},
 		{"10 MB body", big, slackSign(signingSecret, now, big), http.StatusRequestEntityTooLarge},
 		{"unknown team", otherTeam, slackSign(signingSecret, now, otherTeam), http.StatusOK},

@@ -260,11 +260,11 @@ func TestReplayedWithOtherServiceURL(t *testing.T) {
 	var d delivery
 	waitFor(t, "the delivery", func() bool {
 		var ok bool
-		d, ok = e.capture.find(`"id":"` + string(id) + `"`)
+		d, ok = e.capture.Find(`"id":"` + string(id) + `"`)
 		return ok
 	})
 	var act map[string]any
-	if err := json.Unmarshal(d.body, &act); err != nil {
+	if err := json.Unmarshal(d.Body, &act); err != nil {
 		t.Fatal(err)
 	}
 	act["serviceUrl"] = "https://smba.trafficmanager.net/evil/"
@@ -272,7 +272,7 @@ func TestReplayedWithOtherServiceURL(t *testing.T) {
 	before := len(e.events.Events())
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/api/messages", bytes.NewReader(mustJSON(t, act)))
-	req.Header.Set("Authorization", d.header.Get("Authorization"))
+	req.Header.Set("Authorization", d.Header.Get("Authorization"))
 	e.conn.Handler(e.events).ServeHTTP(rec, req)
 	if rec.Code != http.StatusForbidden {
 		t.Fatalf("status %d, want 403", rec.Code)

@@ -51,62 +51,6 @@ type testClock struct{ off atomic.Int64 }
 func (c *testClock) now() time.Time          { return time.Now().Add(time.Duration(c.off.Load())) }
 func (c *testClock) advance(d time.Duration) { c.off.Add(int64(d)) }
 
-// syncBuffer is a log sink safe for the handler's concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// capture keeps the activity deliveries the emulator made, to replay them.
-type capture struct {
-	mu         sync.Mutex
-	deliveries []delivery
-}
-
-type delivery struct {
-	body   []byte
-	header http.Header
-}
-
-func (c *capture) wrap(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(io.LimitReader(r.Body, 2<<20))
-		if err != nil {
-			http.Error(w, "read", http.StatusBadRequest)
-			return
-		}
-		c.mu.Lock()
-		c.deliveries = append(c.deliveries, delivery{body: body, header: r.Header.Clone()})
-		c.mu.Unlock()
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		next.ServeHTTP(w, r)
-	})
-}
-
-// find returns a delivery whose body contains s.
-func (c *capture) find(s string) (delivery, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, d := range c.deliveries {
-		if bytes.Contains(d.body, []byte(s)) {
-			return d, true
-		}
-	}
-	return delivery{}, false
-}
-
 // uploadLog records the drive items the connector's uploads created, so
 // the viewer can open a shared file the way a person's client does (the
 // emulator has no by-URL lookup for a file card's SharePoint link).
@@ -144,31 +88,6 @@ func (u *uploadLog) download(web string) (string, bool) {
 	defer u.mu.Unlock()
 	d, ok := u.byWeb[web]
 	return d, ok
-}
-
-// lateHandler lets the app server start before the connector it serves
-// exists: the connector needs the emulator's URL, and the emulator needs
-// a client that trusts the app server.
-type lateHandler struct {
-	mu sync.RWMutex
-	h  http.Handler
-}
-
-func (l *lateHandler) set(h http.Handler) {
-	l.mu.Lock()
-	l.h = h
-	l.mu.Unlock()
-}
-
-func (l *lateHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	l.mu.RLock()
-	h := l.h
-	l.mu.RUnlock()
-	if h == nil {
-		http.Error(w, "not ready", http.StatusServiceUnavailable)
-		return
-	}
-	h.ServeHTTP(w, r)
 }
 
 // config points a connector at the emulator.
@@ -215,7 +134,7 @@ func newEnv(t *testing.T) *env {
 	e.bot = e.emu.RegisterBot(teamsemu.BotSpec{AppSecret: appSecret, Name: "Parley", Endpoint: e.appSrv.URL + "/api/messages"})
 
 	e.conn = teamsconn.New(e.config())
-	late.set(e.capture.wrap(e.conn.Handler(e.events)))
+	late.Set(e.capture.Wrap(e.conn.Handler(e.events)))
 	if err := e.emu.InstallBot(e.bot.AppID, e.team.ID); err != nil {
 		t.Fatalf("install bot: %v", err)
 	}
@@ -235,3 +154,11 @@ func (e *env) channelRef() core.ChannelRef {
 }
 
 func secretOf(s string) secret.Secret { return secret.New(s) }
+
+// The shared test support, under the names these tests use.
+type (
+	syncBuffer  = conformance.LogBuffer
+	capture     = conformance.Capture
+	delivery    = conformance.Delivery
+	lateHandler = conformance.LateHandler
+)

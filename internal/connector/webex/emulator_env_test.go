@@ -1,13 +1,9 @@
 package webex_test
 
 import (
-	"bytes"
 	"context"
-	"io"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
@@ -39,83 +35,6 @@ type env struct {
 	got     *capture
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// capture keeps the deliveries the emulator made, to replay them.
-type capture struct {
-	mu         sync.Mutex
-	deliveries []delivery
-}
-
-type delivery struct {
-	body   []byte
-	header http.Header
-}
-
-func (c *capture) wrap(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(io.LimitReader(r.Body, 2<<20))
-		if err != nil {
-			http.Error(w, "read", http.StatusBadRequest)
-			return
-		}
-		c.mu.Lock()
-		c.deliveries = append(c.deliveries, delivery{body: body, header: r.Header.Clone()})
-		c.mu.Unlock()
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		next.ServeHTTP(w, r)
-	})
-}
-
-func (c *capture) find(s string) (delivery, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, d := range c.deliveries {
-		if bytes.Contains(d.body, []byte(s)) {
-			return d, true
-		}
-	}
-	return delivery{}, false
-}
-
-// lateHandler lets the webhook target start before the connector exists.
-type lateHandler struct {
-	mu sync.RWMutex
-	h  http.Handler
-}
-
-func (l *lateHandler) set(h http.Handler) {
-	l.mu.Lock()
-	l.h = h
-	l.mu.Unlock()
-}
-
-func (l *lateHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	l.mu.RLock()
-	h := l.h
-	l.mu.RUnlock()
-	if h == nil {
-		http.Error(w, "not ready", http.StatusServiceUnavailable)
-		return
-	}
-	h.ServeHTTP(w, r)
-}
-
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	e := &env{events: conformance.NewRecorder(), logs: &syncBuffer{}, got: &capture{}}
@@ -136,7 +55,7 @@ func newEnv(t *testing.T) *env {
 		HTTPClient:    e.emuSrv.Client(),
 		Logger:        slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})
-	late.set(e.got.wrap(e.conn.Handler(e.events)))
+	late.Set(e.got.Wrap(e.conn.Handler(e.events)))
 
 	e.org = e.emu.AddOrg("Conformance")
 	e.person = e.emu.AddPerson(e.org.ID, "Ann Lee", "ann@conformance.example")
@@ -174,3 +93,11 @@ func (e *env) harness(texts *textLog) conformance.Harness {
 		Timeout:     10 * time.Second,
 	}
 }
+
+// The shared test support, under the names these tests use.
+type (
+	syncBuffer  = conformance.LogBuffer
+	capture     = conformance.Capture
+	delivery    = conformance.Delivery
+	lateHandler = conformance.LateHandler
+)

@@ -43,7 +43,7 @@ func hostileRequests(t *testing.T, e *env, texts *textLog) []hostile {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		var ok bool
-		if real, ok = e.got.find(string(id)); ok {
+		if real, ok = e.got.Find(string(id)); ok {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -68,16 +68,16 @@ func hostileRequests(t *testing.T, e *env, texts *textLog) []hostile {
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
-	otherOrg := bytes.ReplaceAll(real.body, []byte(e.org.ID), []byte("T3RoZXJPcmc"))
+	otherOrg := bytes.ReplaceAll(real.Body, []byte(e.org.ID), []byte("T3RoZXJPcmc"))
 	big := append([]byte(`{"id":"x","pad":"`), bytes.Repeat([]byte("x"), 1<<20)...)
 	big = append(big, `"}`...)
 	malformed := []byte(`{"id":"x","resource":"messages","data":`)
 	noData := []byte(`{"id":"x","resource":"messages","event":"created"}`)
 	return []hostile{
-		{"replayed delivery", real.body, real.header, http.StatusOK},
-		{"forged signature", real.body, sparkSign("not-the-secret", real.body), http.StatusUnauthorized},
-		{"no signature", real.body, http.Header{"Content-Type": {"application/json"}}, http.StatusUnauthorized},
-		{"tampered body", bytes.Replace(real.body, []byte(`"created"`), []byte(`"updated"`), 1), real.header, http.StatusUnauthorized},
+		{"replayed delivery", real.Body, real.Header, http.StatusOK},
+		{"forged signature", real.Body, sparkSign("not-the-secret", real.Body), http.StatusUnauthorized},
+		{"no signature", real.Body, http.Header{"Content-Type": {"application/json"}}, http.StatusUnauthorized},
+		{"tampered body", bytes.Replace(real.Body, []byte(`"created"`), []byte(`"updated"`), 1), real.Header, http.StatusUnauthorized},
 		{"malformed json", malformed, sparkSign(webhookSecret, malformed), http.StatusBadRequest},
 		{"no message id", noData, sparkSign(webhookSecret, noData), http.StatusBadRequest},
 		{"1 MB body", big, sparkSign(webhookSecret, big), http.StatusRequestEntityTooLarge},

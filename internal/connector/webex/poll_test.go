@@ -43,7 +43,7 @@ func waitDelivery(t *testing.T, e *env, s string) delivery {
 	var d delivery
 	poll(t, "delivery", func() bool {
 		var ok bool
-		d, ok = e.got.find(s)
+		d, ok = e.got.Find(s)
 		return ok
 	})
 	waitEvent(t, e, func(ev core.Event) bool { return string(ev.Message) == s })

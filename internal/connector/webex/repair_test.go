@@ -94,14 +94,14 @@ func TestFetchFailureIsRetried(t *testing.T) {
 	before := len(e.events.Events())
 	fault(http.MethodPost, `{"workspace":"`+e.org.ID+`","status":503,"count":100}`)
 	e.events.Forget(t.Context(), core.Webex, e.events.Events()[before-1].ID)
-	if got := e.send(t, hostile{body: d.body, header: d.header}); got != http.StatusServiceUnavailable {
+	if got := e.send(t, hostile{body: d.Body, header: d.Header}); got != http.StatusServiceUnavailable {
 		t.Fatalf("with Webex failing: status %d, want 503", got)
 	}
 	if len(e.events.Events()) != before {
 		t.Fatal("an event was accepted although the message could not be read")
 	}
 	fault(http.MethodDelete, ``)
-	if got := e.send(t, hostile{body: d.body, header: d.header}); got != http.StatusOK {
+	if got := e.send(t, hostile{body: d.Body, header: d.Header}); got != http.StatusOK {
 		t.Fatalf("redelivery: status %d", got)
 	}
 	if len(e.events.Events()) != before+1 {
