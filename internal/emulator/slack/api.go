@@ -69,6 +69,8 @@ func init() {
 		"files.completeUploadExternal": {scope: "files:write", fn: apiFilesCompleteUploadExternal},
 		"files.info":                   {scope: "files:read", fn: apiFilesInfo},
 		"oauth.v2.access":              {noToken: true, fn: apiOAuthV2Access},
+		"openid.connect.token":         {noToken: true, fn: apiOpenIDConnectToken},
+		"openid.connect.userInfo":      {scope: "openid", fn: apiOpenIDConnectUserInfo},
 	}
 }
 
@@ -131,6 +133,7 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 		e.mu.Lock()
 		tok := e.st.tokens[tokValue]
 		revoked := tok != nil && tok.revoked
+		expired := tok != nil && !tok.expires.IsZero() && !e.now().Before(tok.expires)
 		e.mu.Unlock()
 		if tok == nil {
 			out = errResp("invalid_auth")
@@ -139,6 +142,11 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 		}
 		if revoked {
 			out = errResp("token_revoked")
+			writeJSON(w, status, out)
+			return
+		}
+		if expired {
+			out = errResp("token_expired")
 			writeJSON(w, status, out)
 			return
 		}

@@ -180,7 +180,7 @@ func TestOAuthV2Access(t *testing.T) {
 	if err != nil || at.UserID != r.BotUserID {
 		t.Fatalf("new token auth.test = %+v, %v", at, err)
 	}
-	if _, err := slackapi.GetOAuthV2ResponseContext(ctx, e.srv.Client(), "9.9", "s3cret", code, "", opt); err == nil || err.Error() != "invalid_code" {
+	if _, err := slackapi.GetOAuthV2ResponseContext(ctx, e.srv.Client(), "9.9", "s3cret", code, "", opt); err == nil || err.Error() != "code_already_used" {
 		t.Fatalf("code reuse: %v", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Token kinds as Slack names them in token prefixes.
@@ -25,6 +26,9 @@ type token struct {
 	// revoked: auth.revoke or an admin removing the app; Slack then
 	// answers every call with token_revoked.
 	revoked bool
+	// expires is set for rotating tokens; after it Slack answers
+	// token_expired.
+	expires time.Time
 }
 
 func (t *token) has(scope string) bool { return slices.Contains(t.scopes, scope) }
@@ -72,7 +76,7 @@ func apiAuthRevoke(c *call) resp {
 	if c.args["test"] == "true" || c.args["test"] == "1" {
 		return resp{"ok": true, "revoked": false}
 	}
-	c.tok.revoked = true
+	c.e.revokeLocked([]*token{c.tok})
 	return resp{"ok": true, "revoked": true}
 }
 
@@ -81,6 +85,6 @@ func (e *Emulator) Revoke(tokenValue string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if t := e.st.tokens[tokenValue]; t != nil {
-		t.revoked = true
+		e.revokeLocked([]*token{t})
 	}
 }

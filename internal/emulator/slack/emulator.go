@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"parley/internal/emulator/faults"
+	"parley/internal/emulator/idp"
 )
 
 // Options configure an Emulator. The zero value works.
@@ -44,6 +45,12 @@ type Emulator struct {
 	faults   *faults.Table
 	requests *requestLog
 	stats    deliveryStats
+
+	// The identity side (signin.go, oauth.go): the ID-token key, codes
+	// awaiting exchange and authorize pages awaiting an answer.
+	signer  idp.Signer
+	codes   *idp.Codes[grantInfo]
+	pending *idp.Pending[authzRequest]
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -84,6 +91,8 @@ func New(opts Options) *Emulator {
 		cancel:   cancel,
 	}
 	e.limits = newRateLimiter(opts.Now)
+	e.codes = &idp.Codes[grantInfo]{Now: e.now, TTL: codeLifetime}
+	e.pending = &idp.Pending[authzRequest]{Now: e.now, TTL: pageLifetime}
 	return e
 }
 

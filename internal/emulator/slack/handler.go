@@ -15,5 +15,7 @@ func (e *Emulator) Handler() http.Handler {
 	mux.HandleFunc("GET /_emulator/requests", e.controlRequests)
 	mux.HandleFunc("POST /_emulator/apps/{app_id}/request_url", e.controlRequestURL)
 	mux.HandleFunc("POST /_emulator/oauth/code", e.controlOAuthCode)
+	mux.HandleFunc("POST /_emulator/apps/{app_id}/uninstall", e.controlUninstall)
+	e.identityRoutes(mux)
 	return mux
 }

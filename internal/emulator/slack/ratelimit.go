@@ -51,6 +51,8 @@ var methodTiers = map[string]tier{
 	"files.completeUploadExternal": tier4,
 	"files.info":                   tier4,
 	"oauth.v2.access":              tier4,
+	"openid.connect.token":         tier4,
+	"openid.connect.userInfo":      tier3,
 }
 
 // maxBuckets bounds the limiter's memory; keys include client-chosen

@@ -42,6 +42,13 @@ type AppSpec struct {
 	// with a url_verification challenge first, as Slack does.
 	RequestURL string
 	BotScopes  []string
+	// RedirectURLs are the OAuth redirect URLs of the app's settings; an
+	// authorize request's redirect_uri must equal one of them.
+	RedirectURLs []string
+	// TokenRotation opts the app into token rotation: access tokens
+	// (xoxe.xoxb-1-…, xoxe.xoxp-1-…) expire after 12 hours and come with
+	// a refresh token (xoxe-1-…) for oauth.v2.access.
+	TokenRotation bool
 }
 
 // App is a registered app.
@@ -147,6 +154,8 @@ func (e *Emulator) AddApp(spec AppSpec) App {
 		requestURL:        spec.RequestURL,
 		verificationToken: randomString(idAlphabet+"abcdefghijklmnopqrstuvwxyz", 24),
 		botScopes:         slices.Clone(spec.BotScopes),
+		redirectURLs:      slices.Clone(spec.RedirectURLs),
+		rotation:          spec.TokenRotation,
 	}
 	a.queue = newAppQueue(e, a.id)
 	e.st.apps[a.id] = a

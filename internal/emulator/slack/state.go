@@ -18,7 +18,8 @@ type state struct {
 	tokens   map[string]*token
 	files    map[string]*file
 	uploads  map[string]*file // by the secret key in upload_url
-	codes    map[string]*oauthCode
+	// refresh holds rotating apps' refresh tokens (xoxe-1-…).
+	refresh map[string]*refreshGrant
 }
 
 func newState() *state {
@@ -31,7 +32,7 @@ func newState() *state {
 		tokens:   map[string]*token{},
 		files:    map[string]*file{},
 		uploads:  map[string]*file{},
-		codes:    map[string]*oauthCode{},
+		refresh:  map[string]*refreshGrant{},
 	}
 }
 
@@ -80,6 +81,8 @@ type app struct {
 	requestURL             string
 	verificationToken      string
 	botScopes              []string
+	redirectURLs           []string
+	rotation               bool
 	queue                  *appQueue
 }
 

@@ -1,0 +1,243 @@
+package slack
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"time"
+
+	"parley/internal/emulator/idp"
+)
+
+// pageLifetime is how long an authorize page can be answered.
+const pageLifetime = 10 * time.Minute
+
+// maxFormBody caps the chooser form's body.
+const maxFormBody = 16 << 10
+
+// Which authorize page a request came from.
+const (
+	flowInstall = "oauth"  // /oauth/v2/authorize: install or user consent
+	flowOpenID  = "openid" // /openid/connect/authorize: Sign in with Slack
+)
+
+// authzRequest is an authorize request awaiting the person's choice.
+type authzRequest struct {
+	flow       string
+	appID      string
+	team       string // the team parameter: only its people may answer
+	redirect   string // where to send the browser
+	redirectIn string // redirect_uri as passed ("" if omitted)
+	state      string
+	nonce      string
+	challenge  string
+	method     string
+	botScopes  []string
+	userScopes []string // install flow: user_scope; sign-in: scope
+}
+
+// grantInfo is what a Slack code stands for.
+type grantInfo struct {
+	flow       string
+	appID      string
+	team       string
+	botScopes  []string
+	userScopes []string
+	// minted: made by the control API for a bot install with the app's
+	// configured scopes.
+	minted bool
+}
+
+// scopeName is the syntax of a Slack scope ("chat:write",
+// "users:read.email", "openid").
+var scopeName = regexp.MustCompile(`^[a-z]+(:[a-z.]+)*$`)
+
+func validScopes(scopes []string) bool {
+	for _, s := range scopes {
+		if !scopeName.MatchString(s) {
+			return false
+		}
+	}
+	return true
+}
+
+// identityRoutes registers Sign in with Slack and the OAuth v2 authorize
+// pages (the Web API methods are in the methods table).
+func (e *Emulator) identityRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /.well-known/openid-configuration", e.serveOpenIDConfiguration)
+	mux.HandleFunc("GET /openid/connect/keys", e.serveOpenIDKeys)
+	mux.HandleFunc("GET /openid/connect/authorize", e.serveAuthorize(flowOpenID))
+	mux.HandleFunc("POST /openid/connect/authorize", e.serveAuthorizeAnswer)
+	mux.HandleFunc("GET /oauth/v2/authorize", e.serveAuthorize(flowInstall))
+	mux.HandleFunc("POST /oauth/v2/authorize", e.serveAuthorizeAnswer)
+}
+
+// serveAuthorize shows the consent page with an account chooser. A bad
+// client_id or redirect_uri gets an error page, never a redirect, as on
+// slack.com; other problems are sent back to the redirect URI.
+func (e *Emulator) serveAuthorize(flow string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		e.mu.Lock()
+		var a *app
+		for _, cand := range e.st.apps {
+			if cand.clientID != "" && cand.clientID == q.Get("client_id") {
+				a = cand
+			}
+		}
+		var appName string
+		var redirects []string
+		if a != nil {
+			appName, redirects = a.name, slices.Clone(a.redirectURLs)
+		}
+		e.mu.Unlock()
+		if a == nil {
+			idp.WriteErrorPage(w, http.StatusBadRequest, "Invalid client_id parameter", "The app's client_id is missing or unknown.")
+			return
+		}
+		req := authzRequest{flow: flow, appID: a.id, redirectIn: q.Get("redirect_uri"), state: q.Get("state"),
+			nonce: q.Get("nonce"), team: q.Get("team"), challenge: q.Get("code_challenge"), method: q.Get("code_challenge_method")}
+		switch {
+		case req.redirectIn != "" && slices.Contains(redirects, req.redirectIn):
+			req.redirect = req.redirectIn
+		case req.redirectIn == "" && len(redirects) > 0:
+			req.redirect = redirects[0]
+		case req.redirectIn == "":
+			idp.WriteErrorPage(w, http.StatusBadRequest, "Missing redirect_uri", "No redirect_uri was passed and the app has no Redirect URL configured.")
+			return
+		default:
+			idp.WriteErrorPage(w, http.StatusBadRequest, "redirect_uri did not match any configured URIs.",
+				"Passed URI: "+req.redirectIn)
+			return
+		}
+		fail := func(code string) {
+			idp.Redirect(w, r, req.redirect, url.Values{"error": {code}, "state": {req.state}})
+		}
+		if flow == flowOpenID {
+			req.userScopes = idp.SplitScopes(q.Get("scope"))
+			if q.Get("response_type") != "code" {
+				fail("unsupported_response_type")
+				return
+			}
+			if !slices.Contains(req.userScopes, "openid") || !validScopes(req.userScopes) {
+				fail("invalid_scope")
+				return
+			}
+		} else {
+			req.botScopes, req.userScopes = idp.SplitScopes(q.Get("scope")), idp.SplitScopes(q.Get("user_scope"))
+			if len(req.botScopes)+len(req.userScopes) == 0 || !validScopes(req.botScopes) || !validScopes(req.userScopes) {
+				fail("invalid_scope")
+				return
+			}
+		}
+		if !idp.ValidChallenge(req.challenge, req.method, "S256") {
+			fail("invalid_request")
+			return
+		}
+		title, intro := "Sign in to "+appName, appName+" would like to know:"
+		scopes := req.userScopes
+		if flow == flowInstall {
+			title, intro = appName+" is requesting permission to access a Slack workspace", "It will be able to:"
+			scopes = nil
+			for _, s := range req.botScopes {
+				scopes = append(scopes, s+" (as the app)")
+			}
+			for _, s := range req.userScopes {
+				scopes = append(scopes, s+" (as you)")
+			}
+		}
+		idp.WriteChooser(w, idp.Chooser{
+			Platform: "Slack", Title: title, Intro: intro, Scopes: scopes, Action: r.URL.Path,
+			Request: e.pending.Put(req), Accounts: e.chooserAccounts(req.team), Deny: "Cancel",
+		})
+	}
+}
+
+// chooserAccounts lists the people (not bots) who may answer: those of
+// team, or of every workspace without one, workspace by workspace.
+func (e *Emulator) chooserAccounts(team string) []idp.Account {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var teams []string
+	for id := range e.st.teams {
+		if team == "" || id == team {
+			teams = append(teams, id)
+		}
+	}
+	slices.Sort(teams)
+	var out []idp.Account
+	for _, tid := range teams {
+		t := e.st.teams[tid]
+		for _, uid := range t.users {
+			if u := e.st.users[uid]; !u.isBot && u.email != "" {
+				out = append(out, idp.Account{ID: u.id, Email: u.email, Name: u.realName + " · " + t.name})
+			}
+		}
+	}
+	return out
+}
+
+// serveAuthorizeAnswer takes the chooser form: an account (approve as
+// that person) or deny.
+func (e *Emulator) serveAuthorizeAnswer(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+	if err := r.ParseForm(); err != nil {
+		idp.WriteErrorPage(w, http.StatusBadRequest, "Bad request", "The form could not be read.")
+		return
+	}
+	req, ok := e.pending.Take(r.PostForm.Get("request"))
+	if !ok {
+		idp.WriteErrorPage(w, http.StatusBadRequest, "This link has expired", "Go back to the app and start again.")
+		return
+	}
+	if r.PostForm.Get("deny") != "" {
+		idp.Redirect(w, r, req.redirect, url.Values{"error": {"access_denied"}, "state": {req.state}})
+		return
+	}
+	uid := r.PostForm.Get("account")
+	e.mu.Lock()
+	u := e.st.users[uid]
+	e.mu.Unlock()
+	if u == nil || u.isBot || (req.team != "" && u.team != req.team) {
+		idp.WriteErrorPage(w, http.StatusBadRequest, "Unknown account", "Choose one of the accounts listed.")
+		return
+	}
+	code := randomDigits(13) + "." + randomDigits(13) + "." + randomHex(32)
+	e.codes.Issue(code, idp.Grant[grantInfo]{
+		ClientID: e.clientIDOf(req.appID), RedirectURI: req.redirectIn, Nonce: req.nonce,
+		Challenge: req.challenge, Method: req.method, Account: u.id, AuthTime: e.now(),
+		Data: grantInfo{flow: req.flow, appID: req.appID, team: u.team, botScopes: req.botScopes, userScopes: req.userScopes},
+	})
+	idp.Redirect(w, r, req.redirect, url.Values{"code": {code}, "state": {req.state}})
+}
+
+func (e *Emulator) clientIDOf(appID string) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if a := e.st.apps[appID]; a != nil {
+		return a.clientID
+	}
+	return ""
+}
+
+// clientApp authenticates a token request's client (form fields or HTTP
+// Basic); errCode is Slack's answer when that fails.
+func (c *call) clientApp() (a *app, errCode string) {
+	clientID, secret := c.args["client_id"], c.args["client_secret"]
+	if id, s, ok := c.r.BasicAuth(); ok {
+		clientID, secret = id, s
+	}
+	for _, cand := range c.e.st.apps {
+		if clientID != "" && cand.clientID == clientID {
+			a = cand
+		}
+	}
+	if a == nil {
+		return nil, "invalid_client_id"
+	}
+	if !secretsEqual(a.clientSecret, secret) {
+		return nil, "bad_client_secret"
+	}
+	return a, ""
+}
