@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"parley/internal/emulator/faults"
+	"parley/internal/emulator/idp"
 )
 
 // Options configure an Emulator. The zero value works.
@@ -46,6 +47,11 @@ type Emulator struct {
 	faults   *faults.Table
 	requests *requestLog
 
+	// The sign-in and consent side (entra.go), guarded by mu.
+	entra   *entraState
+	codes   *idp.Codes[entraGrant]
+	pending *idp.Pending[entraRequest]
+
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -71,7 +77,7 @@ func New(opts Options) *Emulator {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Emulator{
+	e := &Emulator{
 		opts:     opts,
 		log:      opts.Logger.With("emulator", "teams"),
 		st:       newState(),
@@ -82,7 +88,11 @@ func New(opts Options) *Emulator {
 		requests: &requestLog{},
 		ctx:      ctx,
 		cancel:   cancel,
+		entra:    newEntraState(),
 	}
+	e.codes = &idp.Codes[entraGrant]{Now: e.now, TTL: codeLifetime}
+	e.pending = &idp.Pending[entraRequest]{Now: e.now, TTL: codeLifetime}
+	return e
 }
 
 // SetBaseURL sets the emulator's public origin, e.g.

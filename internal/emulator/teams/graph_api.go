@@ -32,7 +32,7 @@ func (e *Emulator) graph(route string, h func(*graphCall)) http.HandlerFunc {
 		tok, ok := e.lookupToken(r)
 		if !ok || (tok.kind != tokenGraphUser && tok.kind != tokenGraphApp) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`)
-			g.fail(http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token is empty or invalid.")
+			g.fail(http.StatusUnauthorized, "InvalidAuthenticationToken", e.whyUnauthorized(r))
 			return
 		}
 		g.tok = tok

@@ -19,6 +19,7 @@ func (e *Emulator) Handler() http.Handler {
 	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/token", e.serveToken)
 	mux.HandleFunc("GET /{tenant}/v2.0/.well-known/openid-configuration", e.serveTenantMetadata)
 	mux.HandleFunc("GET /{tenant}/discovery/v2.0/keys", e.serveTenantKeys)
+	e.entraRoutes(mux)
 
 	v3 := func(pattern, route string, h func(*connCall)) {
 		mux.HandleFunc(pattern, e.connector(route, h))
@@ -46,6 +47,9 @@ func (e *Emulator) Handler() http.Handler {
 	// mux's plain-text 404/405, so clients parse them as they would the
 	// real service's.
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if e.serveAdminConsentV2(w, r) {
+			return
+		}
 		if _, pattern := mux.Handler(r); pattern == "" {
 			switch {
 			case strings.HasPrefix(r.URL.Path, "/v1.0/"):

@@ -46,7 +46,13 @@ func (e *Emulator) serveBotFrameworkKeys(w http.ResponseWriter, r *http.Request)
 // request.
 func (e *Emulator) serveTenantMetadata(w http.ResponseWriter, r *http.Request) {
 	tid := r.PathValue("tenant")
-	if !e.knownAuthority(tid) {
+	issuerTenant := tid
+	switch {
+	case tid == tenantCommon || tid == tenantOrganizations:
+		issuerTenant = "{tenantid}" // literally, as Entra publishes it
+	case e.resolveTenant(tid) != "":
+		issuerTenant = e.resolveTenant(tid)
+	case !e.knownAuthority(tid):
 		aadError(w, http.StatusBadRequest, "invalid_tenant", 90002, "Tenant '"+safeForMessage(tid)+"' not found.")
 		return
 	}
@@ -60,7 +66,10 @@ func (e *Emulator) serveTenantMetadata(w http.ResponseWriter, r *http.Request) {
 		"id_token_signing_alg_values_supported": []string{"RS256"},
 		"response_types_supported":              []string{"code", "id_token", "code id_token", "id_token token"},
 		"scopes_supported":                      []string{"openid", "profile", "email", "offline_access"},
-		"issuer":                                e.base() + "/" + tid + "/v2.0",
+		"issuer":                                e.base() + "/" + issuerTenant + "/v2.0",
+		"userinfo_endpoint":                     e.base() + "/oidc/userinfo",
+		"claims_supported":                      []string{"sub", "iss", "aud", "exp", "iat", "auth_time", "acr", "nonce", "preferred_username", "name", "tid", "ver", "at_hash", "c_hash", "email"},
+		"request_uri_parameter_supported":       false,
 		"authorization_endpoint":                base + "/oauth2/v2.0/authorize",
 		"end_session_endpoint":                  base + "/oauth2/v2.0/logout",
 		"tenant_region_scope":                   "NA",
@@ -96,6 +105,10 @@ func (e *Emulator) serveToken(w http.ResponseWriter, r *http.Request) {
 		aadError(w, http.StatusBadRequest, "invalid_request", 900144, "The request body must contain the following parameter: 'grant_type'.")
 		return
 	}
+	if gt := r.PostForm.Get("grant_type"); gt == "authorization_code" || gt == "refresh_token" {
+		e.serveDelegatedToken(w, r, tid)
+		return
+	}
 	if !e.knownAuthority(tid) {
 		aadError(w, http.StatusBadRequest, "invalid_request", 90002, "Tenant '"+safeForMessage(tid)+"' not found.")
 		return
@@ -119,6 +132,7 @@ func (e *Emulator) serveToken(w http.ResponseWriter, r *http.Request) {
 	if b != nil {
 		storedSecret = b.secret
 	}
+	consented := e.consentedLocked(clientID, tid)
 	e.mu.Unlock()
 	if b == nil {
 		aadError(w, http.StatusBadRequest, "unauthorized_client", 700016, "Application with identifier '"+safeForMessage(clientID)+"' was not found in the directory.")
@@ -126,6 +140,10 @@ func (e *Emulator) serveToken(w http.ResponseWriter, r *http.Request) {
 	}
 	if secret == "" || subtle.ConstantTimeCompare([]byte(secret), []byte(storedSecret)) != 1 {
 		aadError(w, http.StatusUnauthorized, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.")
+		return
+	}
+	if scope == scopeGraph && !consented {
+		aadError(w, http.StatusBadRequest, "invalid_client", 7000229, "The client application "+safeForMessage(clientID)+" is missing service principal in the tenant "+safeForMessage(tid)+".")
 		return
 	}
 	var kind, aud string
@@ -222,7 +240,7 @@ func (e *Emulator) lookupToken(r *http.Request) (*token, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	t := e.st.tokens[v]
-	if t == nil || (!t.expires.IsZero() && e.now().After(t.expires)) {
+	if t == nil || (!t.expires.IsZero() && e.now().After(t.expires)) || e.sessionRevokedLocked(t) {
 		return nil, false
 	}
 	return t, true

@@ -131,6 +131,10 @@ type token struct {
 	appID   string
 	userID  string
 	expires time.Time // zero: never (delegated tokens of emulated people)
+	// issued and scopes are set on delegated tokens from the sign-in flow
+	// (entra.go); nil scopes mean delegatedScopes.
+	issued time.Time
+	scopes []string
 }
 
 // message is a channel or chat message. Text and file bytes live only in
