@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"parley/internal/emulator/faults"
+	"parley/internal/emulator/idp"
 )
 
 // Options configure an Emulator. The zero value works.
@@ -51,6 +52,11 @@ type Emulator struct {
 	faults   *faults.Table
 	requests *requestLog
 
+	// The user-consent side (signin.go), guarded by mu.
+	oauth   *oauthState
+	codes   *idp.Codes[googleGrant]
+	pending *idp.Pending[googleRequest]
+
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -90,6 +96,9 @@ func New(opts Options) *Emulator {
 	}
 	e.chatKey = newSigningKey(chatIssuer, opts.Now())
 	e.oidcKey = newSigningKey("accounts.google.com", opts.Now())
+	e.oauth = newOAuthState()
+	e.codes = &idp.Codes[googleGrant]{Now: e.now, TTL: codeLifetime}
+	e.pending = &idp.Pending[googleRequest]{Now: e.now, TTL: codeLifetime}
 	return e
 }
 

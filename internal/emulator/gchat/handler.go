@@ -41,6 +41,7 @@ func (e *Emulator) Handler() http.Handler {
 		mux.HandleFunc(r.pattern, e.apiRoute(r.id, r.class, r.raw, r.fn))
 	}
 	mux.HandleFunc("POST /token", e.serveToken)
+	e.signinRoutes(mux)
 	mux.HandleFunc("GET /certs", e.serveChatCerts)
 	mux.HandleFunc("GET /oauth2/v3/certs", e.serveOIDCJWKS)
 	mux.HandleFunc("GET /oauth2/v1/certs", e.serveOIDCCerts)

@@ -36,6 +36,10 @@ func (e *Emulator) serveToken(w http.ResponseWriter, r *http.Request) {
 		tokenError(w, "invalid_request", "Malformed form body.")
 		return
 	}
+	if gt := r.PostForm.Get("grant_type"); gt == "authorization_code" || gt == "refresh_token" {
+		e.serveUserToken(w, r)
+		return
+	}
 	if gt := r.PostForm.Get("grant_type"); gt != jwtBearerGrant {
 		tokenError(w, "unsupported_grant_type", "Invalid grant_type: "+sanitize(gt))
 		return
@@ -52,6 +56,16 @@ func (e *Emulator) serveToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := &principal{app: a, scopes: map[string]bool{}, expires: e.now().Add(appTokenLifetime)}
+	if sub, _ := claims["sub"].(string); sub != "" && sub != a.saEmail {
+		// Domain-wide delegation: the service account acts as sub, if the
+		// domain's admin authorized its client ID for every scope asked.
+		u, problem := e.delegate(a, sub, scopes)
+		if problem != "" {
+			tokenError(w, "unauthorized_client", problem)
+			return
+		}
+		p = &principal{user: u, scopes: map[string]bool{}, expires: e.now().Add(appTokenLifetime)}
+	}
 	for _, s := range scopes {
 		if !strings.HasPrefix(s, scopePrefix) {
 			tokenError(w, "invalid_scope", "Invalid OAuth scope or ID token audience provided.")
