@@ -203,7 +203,7 @@ func TestDomainWideDelegation(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg.Subject = "alice@acme.example"
-	if _, err := cfg.TokenSource(ctx).Token(); (err == nil || !strings.Contains(err.Error(), "unauthorized_client")) {
+	if _, err := cfg.TokenSource(ctx).Token(); err == nil || !strings.Contains(err.Error(), "unauthorized_client") {
 		t.Fatalf("before the admin's authorization: %v", err)
 	}
 	ev.emu.AuthorizeDomainWideDelegation("acme.example", ev.app, []string{scopePrefix + "chat.messages"})
@@ -216,7 +216,7 @@ func TestDomainWideDelegation(t *testing.T) {
 		t.Fatalf("post as alice: %+v %v", m, err)
 	}
 	cfg.Scopes = []string{scopePrefix + "chat.spaces"} // not authorized
-	if _, err := cfg.TokenSource(ctx).Token(); (err == nil || !strings.Contains(err.Error(), "unauthorized_client")) {
+	if _, err := cfg.TokenSource(ctx).Token(); err == nil || !strings.Contains(err.Error(), "unauthorized_client") {
 		t.Fatalf("unauthorized scope: %v", err)
 	}
 }

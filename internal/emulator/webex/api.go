@@ -98,7 +98,11 @@ func (e *Emulator) authenticate(r *http.Request) *person {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.st.byToken[strings.TrimSpace(tok)]
+	tok = strings.TrimSpace(tok)
+	if g := e.oauth.access[tok]; g != nil && !e.now().Before(g.expires) {
+		return nil // an integration token past its expires_in
+	}
+	return e.st.byToken[tok]
 }
 
 func writeBody(w http.ResponseWriter, status int, body any, tid string) {

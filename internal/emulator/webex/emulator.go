@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"parley/internal/emulator/faults"
+	"parley/internal/emulator/idp"
 )
 
 // Options configure an Emulator. The zero value works.
@@ -48,6 +49,12 @@ type Emulator struct {
 	limits   *rateLimiter
 	faults   *faults.Table
 	requests *requestLog
+
+	// The integration OAuth side (integration.go), guarded by mu.
+	oauth   *oauthState
+	signer  idp.Signer
+	codes   *idp.Codes[webexGrant]
+	pending *idp.Pending[webexRequest]
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -91,6 +98,9 @@ func New(opts Options) *Emulator {
 		ctx:      ctx,
 		cancel:   cancel,
 	}
+	e.oauth = newOAuthState()
+	e.codes = &idp.Codes[webexGrant]{Now: e.now, TTL: codeLifetime}
+	e.pending = &idp.Pending[webexRequest]{Now: e.now, TTL: codeLifetime}
 	e.queue = &deliveryQueue{e: e, wake: make(chan struct{}, 1)}
 	e.goOwned(e.queue.run)
 	return e

@@ -28,6 +28,7 @@ func (e *Emulator) Handler() http.Handler {
 	api("PUT /v1/webhooks/{id}", "webhooks.update", e.webhooksUpdate)
 	api("DELETE /v1/webhooks/{id}", "webhooks.delete", e.webhooksDelete)
 	api("GET /v1/contents/{id}", "contents.get", e.contentsGet)
+	e.integrationRoutes(mux)
 	mux.Handle("/v1/", e.api("unknown", func(*call) (int, any) {
 		return http.StatusNotFound, apiError("The requested resource could not be found.")
 	}))
