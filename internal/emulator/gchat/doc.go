@@ -81,9 +81,28 @@
 //     200, 201, 202, 204, or no answer in 10 s) is retried after
 //     Options.RetryDelays before later messages go, then dropped (Pub/Sub
 //     would keep it up to 7 days).
-//   - Tokens: user tokens never expire; app tokens last an hour. Only the
-//     JWT-bearer grant exists; service-account self-signed JWTs used
-//     directly as bearer tokens are not accepted.
+//   - Tokens: setup user tokens never expire; app tokens last an hour.
+//     Service-account self-signed JWTs used directly as bearer tokens are
+//     not accepted. A JWT-bearer assertion with sub (domain-wide
+//     delegation) gets a token acting as that person only after
+//     AuthorizeDomainWideDelegation for every scope asked, else
+//     unauthorized_client.
+//   - Sign-in and user consent (signin.go): discovery at
+//     /.well-known/openid-configuration with the emulator's origin as
+//     issuer (standing for https://accounts.google.com; Pub/Sub push tokens
+//     keep the real string), /o/oauth2/v2/auth, /token, /revoke,
+//     /v1/userinfo and /oauth2/v3/certs. OAuth clients are registered with
+//     RegisterOAuthClient. The chooser lists every person (only the hd
+//     domain's with hd); Cancel redirects access_denied; an unknown client
+//     is "Error 401: invalid_client" and an unregistered redirect URI
+//     "Error 400: redirect_uri_mismatch", as pages. Codes are single-use,
+//     10 minutes; token errors are invalid_grant ("Bad Request", "Invalid
+//     code verifier.", "Missing code verifier.", "Malformed auth code.")
+//     and redirect_uri_mismatch. access_type=offline gives a refresh token
+//     on the grant's first exchange. User access tokens live an hour;
+//     /revoke of a refresh or access token ends the grant and all its
+//     access tokens at once. ID tokens carry azp, hd, email,
+//     email_verified, at_hash and, with profile, the names.
 //   - Media: uploadType multipart and media are supported, not resumable
 //     (google.golang.org/api uses multipart below its 16 MiB chunk size;
 //     pass googleapi.ChunkSize(0) for larger files). Bytes stay in memory.

@@ -33,8 +33,32 @@
 //   - Uploaded files are capped at 50 MiB and kept in memory only; the
 //     upload URL is the credential, as on files.slack.com. Faults apply to
 //     /api/ calls, not to uploads and downloads.
-//   - oauth.v2.access issues non-expiring bot tokens; token rotation is not
-//     emulated.
+//   - Identity (authorize.go, signin.go, oauth.go, revoke.go): Sign in with
+//     Slack at /.well-known/openid-configuration, /openid/connect/authorize,
+//     /api/openid.connect.token, /api/openid.connect.userInfo and
+//     /openid/connect/keys, with the emulator's origin as issuer (standing
+//     for https://slack.com); OAuth v2 install and user consent at
+//     /oauth/v2/authorize and oauth.v2.access. The authorize pages are an
+//     account chooser (one button per person, labelled with the email; the
+//     team parameter limits it to that workspace) with Cancel
+//     (error=access_denied). An unknown client_id or a redirect_uri that is
+//     not exactly one of AppSpec.RedirectURLs is an error page, never a
+//     redirect; Slack also accepts sub-paths of a Redirect URL, the
+//     emulator does not, so a gateway cannot come to rely on it. Codes are
+//     single-use and live 10 minutes: a replay is code_already_used, an
+//     expired or unknown code invalid_code, another redirect_uri
+//     bad_redirect_uri; PKCE (S256 only) failures are invalid_code_verifier,
+//     a name the emulator chose. Scopes are checked for syntax only.
+//   - Token rotation is per app (AppSpec.TokenRotation): xoxe.xoxb-1- and
+//     xoxe.xoxp-1- tokens expire after 12 hours (then token_expired) and a
+//     xoxe-1- refresh token, spent on use, mints the next pair. Without
+//     rotation tokens do not expire. Sign-in tokens carry only the OpenID
+//     scopes. ID tokens live an hour and carry at_hash and, per scope,
+//     email/email_verified and name/given_name/family_name; no picture.
+//   - Revocation (auth.revoke, Revoke, Uninstall) takes effect at once and
+//     sends the app tokens_revoked (user IDs under oauth/bot); once no
+//     token of the app is left in the workspace the app is uninstalled and
+//     gets app_uninstalled. A revoked bot keeps its channel memberships.
 //   - ts values are unique and increasing across the whole emulator, which
 //     implies Slack's per-channel rule.
 //   - unknown_method is answered with HTTP 200, like other errors.

@@ -65,8 +65,40 @@
 //     people up, read teams, channels and messages, and upload to or
 //     download from channel folders, but not post, edit, delete or react
 //     through Graph (application permissions cannot, in Graph either).
-//   - People's delegated tokens never expire; issued app tokens live one
-//     hour.
+//   - People's setup tokens never expire; issued app tokens live one hour.
+//   - Sign-in and consent (entra.go, entra_graph.go), Entra ID v2.0 per
+//     tenant at /{tenant}/v2.0/.well-known/openid-configuration,
+//     /{tenant}/oauth2/v2.0/authorize, /{tenant}/oauth2/v2.0/token and
+//     /{tenant}/discovery/v2.0/keys; issuer {origin}/{tid}/v2.0 (standing
+//     for https://login.microsoftonline.com/{tid}/v2.0); {tenant} is a
+//     tenant ID, its domain, common or organizations (whose discovery
+//     issuer is the literal {origin}/{tenantid}/v2.0, as Entra's). Apps are
+//     registered with RegisterApp; single-tenant apps may not use /common
+//     (AADSTS50194). The chooser lists the tenant's people (every tenant's
+//     for common/organizations) by userPrincipalName; Cancel redirects
+//     access_denied. Unknown apps and unregistered redirect URIs are error
+//     pages (AADSTS700016, 50011). Only response_mode=query is offered.
+//     Token errors carry Entra's AADSTS codes: 54005 code reused, 70008
+//     expired, 500112 redirect mismatch, 501481 PKCE mismatch, 50173
+//     revoked refresh token. Delegated Graph tokens (scp = the granted
+//     permissions) live an hour; refresh tokens 90 days unused and stay
+//     valid after use, as Entra's. ID tokens have a pairwise sub, oid, tid,
+//     preferred_username and, with the email scope, email; no at_hash.
+//   - revokeSignInSessions (Graph, or RevokeSignInSessions) ends refresh
+//     tokens and, at once, delegated tokens issued before it, as Graph
+//     does with continuous access evaluation; setup tokens are unaffected.
+//   - Admin consent at /{tenant}/adminconsent and
+//     /{tenant}/v2.0/adminconsent redirects admin_consent=True&tenant=…
+//     (cancel: error=access_denied, error_subcode=cancel). Every emulated
+//     person may consent as an administrator. A multi-tenant app's
+//     app-only Graph tokens for a tenant other than its home need that
+//     consent (else AADSTS7000229); bots without a registration are
+//     unaffected.
+//   - Every bot has an entry in the app catalog (TeamsAppID; externalId =
+//     app ID); POST /v1.0/teams/{id}/installedApps with a delegated token
+//     holding TeamsAppInstallation.ReadWriteForTeam installs it (200,
+//     409 if installed), and the bot gets conversationUpdate and
+//     installationUpdate as with InstallBot.
 //   - Uploads are capped at 50 MiB and kept in memory; a download URL's
 //     key is its credential and does not expire. Faults apply to Bot
 //     Connector and Graph calls, not to the login service or downloads.

@@ -37,5 +37,18 @@
 //     token, and HEAD shows Content-Disposition.
 //   - Reactions have no public API or webhook, so there are none here.
 //   - Lists honour max but return one page without Link headers.
-//   - Tokens never expire; OAuth is not emulated (setup hands out tokens).
+//   - Setup tokens never expire. Integrations (AddIntegration) use OAuth
+//     at /v1/authorize and /v1/access_token: access tokens live 14 days,
+//     refresh tokens 90 days (a refresh keeps the refresh token); expired
+//     tokens get 401. DELETE /v1/authorizations?clientId= (or
+//     RevokeIntegration) ends a person's grant and its tokens at once.
+//     Scopes beyond the integration's are invalid_scope. Token errors use
+//     the RFC 6749 shape plus trackingId (Webex's exact texts are not
+//     documented).
+//   - Login with Webex: issuer {origin}/idb (standing for
+//     https://idbroker.webex.com/idb), discovery at
+//     /idb/.well-known/openid-configuration, keys at
+//     /idb/oauth2/v2/keys/verificationjwk, /v1/userinfo; the ID token's sub
+//     is the person's UUID. Where Webex publishes its discovery document
+//     could not be confirmed; the paths above follow the issuer.
 package webex
