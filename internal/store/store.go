@@ -26,7 +26,8 @@ var (
 	// ErrExists: the row being created is already there.
 	ErrExists = errors.New("already exists")
 	// ErrConflict: the write would break an invariant, such as a channel
-	// belonging to two links of one tenant.
+	// belonging to two links of one tenant, or a workspace belonging to two
+	// tenants.
 	ErrConflict = errors.New("conflict")
 )
 
@@ -108,7 +109,10 @@ type Store interface {
 	DeleteTenant(ctx context.Context, id core.TenantID) error
 
 	// PutWorkspace inserts or replaces the workspace (tenant, platform, id);
-	// ErrNotFound if the tenant does not exist.
+	// ErrNotFound if the tenant does not exist, ErrConflict if another tenant
+	// already has the workspace (platform, id). A workspace belongs to one
+	// tenant only: its inbound events are attributed by the workspace, so
+	// two owners would let one tenant read the other's traffic.
 	PutWorkspace(ctx context.Context, w Workspace) error
 	// Workspaces lists the tenant's workspaces.
 	Workspaces(ctx context.Context, tenant core.TenantID) ([]Workspace, error)
@@ -140,7 +144,10 @@ type Store interface {
 	Keys(ctx context.Context, tenant core.TenantID) ([]WrappedKey, error)
 	// AllKeys lists every key, for rotation.
 	AllKeys(ctx context.Context) ([]WrappedKey, error)
-	// DeleteKeys removes the tenant's keys: crypto-shredding.
+	// DeleteKeys removes the tenant's keys: crypto-shredding. When it
+	// returns nil the wrapped keys are gone from the back end's files too
+	// (not merely unlinked from an index), so a copy of the data directory
+	// taken afterwards holds nothing the key-encryption key could unwrap.
 	DeleteKeys(ctx context.Context, tenant core.TenantID) error
 
 	// PutCopy inserts or replaces the copy (tenant, key).
@@ -150,8 +157,9 @@ type Store interface {
 	FindCopy(ctx context.Context, tenant core.TenantID, key string) (Copy, error)
 	// GroupCopies lists the unexpired copies of one group.
 	GroupCopies(ctx context.Context, tenant core.TenantID, group string) ([]Copy, error)
-	// DeleteExpired purges message-map copies and replay-guard marks that
-	// expired at or before now, and reports how many rows went.
+	// DeleteExpired purges message-map copies, replay-guard marks and dead
+	// letters that expired at or before now, and reports how many rows
+	// went. Like every delete here, it destroys the rows' bytes on disk.
 	DeleteExpired(ctx context.Context, now time.Time) (int, error)
 
 	// FirstSeen records a replay-guard mark if absent (or expired) and
@@ -163,7 +171,6 @@ type Store interface {
 	// ForgetSeen removes a mark, so a delivery that failed can be retried.
 	ForgetSeen(ctx context.Context, key string) error
 
-	// Close releases the database.
 	// PutCursor records the last message seen in a channel (upsert).
 	PutCursor(ctx context.Context, c Cursor) error
 	// Cursor returns a channel's cursor, or ErrNotFound.
@@ -177,6 +184,16 @@ type Store interface {
 	// PurgeTraffic deletes every entry older than before.
 	PurgeTraffic(ctx context.Context, before time.Time) (int, error)
 
+	// PutDeadLetter parks an event whose handling crashed; ErrExists if
+	// (tenant, id) is already parked, so a redelivered event is parked
+	// once.
+	PutDeadLetter(ctx context.Context, d DeadLetter) error
+	// DeadLetters lists the tenant's unexpired dead letters, oldest first.
+	DeadLetters(ctx context.Context, tenant core.TenantID) ([]DeadLetter, error)
+	// DeleteDeadLetter removes one; ErrNotFound if absent.
+	DeleteDeadLetter(ctx context.Context, tenant core.TenantID, id string) error
+
+	// Close releases the database.
 	Close() error
 }
 
@@ -195,6 +212,23 @@ type TrafficEntry struct {
 	Outcome     string // "delivered", or a content-free failure reason
 	Attempts    int
 	Latency     time.Duration
+}
+
+// DeadLetter is an event set aside because handling it panicked, so that
+// one poisoned event cannot stop the relay of every other. The event stays
+// sealed with its tenant's data key (shredding the tenant destroys it too)
+// and is purged at Expires like every other row.
+type DeadLetter struct {
+	Tenant core.TenantID
+	// ID is the event's bus message ID, a pseudonym unique per event.
+	ID string
+	// Sealed is the event as it was on the bus: sealed by the vault.
+	Sealed []byte
+	// Reason says where handling failed, without content ("panic in
+	// delivery to slack").
+	Reason  string
+	Time    time.Time
+	Expires time.Time
 }
 
 // Cursor is the last message seen in a linked channel. Key is a blind index

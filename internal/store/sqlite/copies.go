@@ -77,6 +77,7 @@ func (s *Store) DeleteExpired(ctx context.Context, now time.Time) (int, error) {
 		for _, q := range []string{
 			`DELETE FROM copies WHERE expires <> 0 AND expires <= ?`,
 			`DELETE FROM seen_marks WHERE expires <> 0 AND expires <= ?`,
+			`DELETE FROM dead_letters WHERE expires <> 0 AND expires <= ?`,
 		} {
 			res, err := tx.ExecContext(ctx, q, now.UnixNano())
 			if err != nil {
@@ -92,6 +93,11 @@ func (s *Store) DeleteExpired(ctx context.Context, now time.Time) (int, error) {
 	})
 	if err != nil {
 		return 0, fmt.Errorf("delete expired: %w", err)
+	}
+	if total > 0 {
+		if err := s.scrub(ctx); err != nil {
+			return int(total), fmt.Errorf("delete expired: %w", err)
+		}
 	}
 	return int(total), nil
 }

@@ -97,5 +97,8 @@ func (s *Store) DeleteKeys(ctx context.Context, tenant core.TenantID) error {
 	if _, err := s.db.ExecContext(ctx, `DELETE FROM tenant_keys WHERE tenant = ?`, string(tenant)); err != nil {
 		return fmt.Errorf("delete keys: %w", err)
 	}
+	if err := s.scrub(ctx); err != nil {
+		return fmt.Errorf("delete keys: %w", err)
+	}
 	return nil
 }

@@ -2,8 +2,9 @@
 // (modernc.org/sqlite, no cgo), so the default deployment is a single binary
 // and a data directory.
 //
-// The file is created 0600 and opened in WAL mode with a busy timeout and
-// foreign keys on; write transactions take the write lock up front
+// The file is created 0600 and opened in WAL mode with a busy timeout,
+// foreign keys and secure delete on (scrub.go: deleting destroys);
+// write transactions take the write lock up front
 // (BEGIN IMMEDIATE) so that two writers wait for each other instead of
 // failing on a lock upgrade. Several processes may share the file.
 package sqlite
@@ -63,6 +64,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(NORMAL)")
+	for _, p := range strings.Split(connectionPragmas, "|") {
+		q.Add("_pragma", p)
+	}
 	q.Set("_txlock", "immediate")
 	dsn := (&url.URL{Scheme: "file", Opaque: path, RawQuery: q.Encode()}).String()
 	db, err := sql.Open("sqlite", dsn)
@@ -80,6 +84,12 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
+// preconditions are checked, in the migration's transaction, before the
+// migration of that name is applied.
+var preconditions = map[string]func(context.Context, *sql.Tx) error{
+	"migrations/0005_one_tenant_per_workspace.sql": oneTenantPerWorkspace,
+}
+
 // migrate applies, in name order, every embedded migration not yet recorded
 // in schema_migrations. Each runs in its own write transaction, so two
 // processes starting at once apply it once.
@@ -93,6 +103,11 @@ func (s *Store) migrate(ctx context.Context) error {
 		return fmt.Errorf("list migrations: %w", err)
 	}
 	sort.Strings(names)
+	var before int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&before); err != nil {
+		return fmt.Errorf("read schema_migrations: %w", err)
+	}
+	vacuum := false
 	for _, name := range names {
 		body, err := migrations.ReadFile(name)
 		if err != nil {
@@ -106,15 +121,26 @@ func (s *Store) migrate(ctx context.Context) error {
 			if n > 0 {
 				return nil
 			}
+			if check := preconditions[name]; check != nil {
+				if err := check(ctx, tx); err != nil {
+					return err
+				}
+			}
 			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 				return err
 			}
+			// An older database may hold rows deleted before secure
+			// delete was on.
+			vacuum = vacuum || (name == vacuumMarker && before > 0)
 			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied) VALUES (?, ?)`, name, time.Now().UnixNano())
 			return err
 		})
 		if err != nil {
 			return fmt.Errorf("apply %s: %w", name, err)
 		}
+	}
+	if vacuum {
+		return s.vacuum(ctx)
 	}
 	return nil
 }

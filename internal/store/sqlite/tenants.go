@@ -79,6 +79,7 @@ func (s *Store) DeleteTenant(ctx context.Context, id core.TenantID) error {
 			`DELETE FROM copies WHERE tenant = ?`,
 			`DELETE FROM traffic WHERE tenant = ?`,
 			`DELETE FROM cursors WHERE tenant = ?`,
+			`DELETE FROM dead_letters WHERE tenant = ?`,
 			`DELETE FROM link_channels WHERE tenant = ?`,
 			`DELETE FROM links WHERE tenant = ?`,
 			`DELETE FROM workspaces WHERE tenant = ?`,
@@ -91,6 +92,9 @@ func (s *Store) DeleteTenant(ctx context.Context, id core.TenantID) error {
 		return nil
 	})
 	if err != nil {
+		return fmt.Errorf("delete tenant: %w", err)
+	}
+	if err := s.scrub(ctx); err != nil {
 		return fmt.Errorf("delete tenant: %w", err)
 	}
 	return nil

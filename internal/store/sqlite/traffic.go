@@ -55,5 +55,13 @@ func (s *Store) PurgeTraffic(ctx context.Context, before time.Time) (int, error)
 		return 0, fmt.Errorf("purge traffic: %w", err)
 	}
 	n, err := res.RowsAffected()
-	return int(n), err
+	if err != nil {
+		return 0, fmt.Errorf("purge traffic: %w", err)
+	}
+	if n > 0 {
+		if err := s.scrub(ctx); err != nil {
+			return int(n), fmt.Errorf("purge traffic: %w", err)
+		}
+	}
+	return int(n), nil
 }

@@ -17,6 +17,16 @@ func (s *Store) PutWorkspace(ctx context.Context, w store.Workspace) error {
 		if err := tenantExists(ctx, tx, w.Tenant); err != nil {
 			return err
 		}
+		// The unique index (platform, id) is the guard; asking first
+		// gives the error its meaning.
+		var others int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM workspaces WHERE platform = ? AND id = ? AND tenant <> ?`,
+			string(w.Platform), string(w.ID), string(w.Tenant)).Scan(&others); err != nil {
+			return err
+		}
+		if others > 0 {
+			return fmt.Errorf("workspace %s/%s already belongs to another tenant: %w", w.Platform, w.ID, store.ErrConflict)
+		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO workspaces (`+workspaceColumns+`)
 			VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (tenant, platform, id) DO UPDATE SET

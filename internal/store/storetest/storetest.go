@@ -27,6 +27,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Tenants", testTenants},
 		{"DeleteTenant", testDeleteTenant},
 		{"Workspaces", testWorkspaces},
+		{"WorkspaceOwner", testWorkspaceOwner},
 		{"Links", testLinks},
 		{"LinkConflicts", testLinkConflicts},
 		{"Keys", testKeys},
@@ -39,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Isolation", testIsolation},
 		{"Traffic", testTraffic},
 		{"Cursors", testCursors},
+		{"DeadLetters", testDeadLetters},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
 	}

@@ -61,10 +61,12 @@ func testDeleteTenant(t *testing.T, s store.Store) {
 // fill gives a tenant one row of every kind.
 func fill(t *testing.T, s store.Store, id core.TenantID) {
 	t.Helper()
-	must(t, s.PutWorkspace(ctx(t), store.Workspace{Tenant: id, Platform: core.Slack, ID: "T1", Name: "ws", Credentials: []byte{1, 2}, Updated: t0}))
-	must(t, s.PutLink(ctx(t), store.Link{ID: "L1", Tenant: id, Name: "room", Channels: []core.ChannelRef{{Platform: core.Slack, Workspace: "T1", Channel: "C1"}}}))
+	ws := core.WorkspaceID("T1-" + string(id)) // a workspace has one tenant
+	must(t, s.PutWorkspace(ctx(t), store.Workspace{Tenant: id, Platform: core.Slack, ID: ws, Name: "ws", Credentials: []byte{1, 2}, Updated: t0}))
+	must(t, s.PutLink(ctx(t), store.Link{ID: "L1", Tenant: id, Name: "room", Channels: []core.ChannelRef{{Platform: core.Slack, Workspace: ws, Channel: "C1"}}}))
 	must(t, s.PutKey(ctx(t), store.WrappedKey{Tenant: id, Purpose: store.PurposeData, KEKID: "k1", Wrapped: []byte{3}, Created: t0}))
 	must(t, s.PutCopy(ctx(t), store.Copy{Tenant: id, Group: "g1", Key: "c1", Sealed: []byte{4}}))
+	must(t, s.PutDeadLetter(ctx(t), store.DeadLetter{Tenant: id, ID: "d1", Sealed: []byte{5}, Reason: "panic", Time: t0}))
 }
 
 // counts reports how many rows of each kind a tenant has, through every
@@ -83,5 +85,7 @@ func counts(t *testing.T, s store.Store, id core.TenantID) map[string]int {
 	if _, err := s.FindCopy(ctx(t), id, "c1"); err == nil {
 		found = 1
 	}
-	return map[string]int{"workspaces": len(ws), "links": len(ls), "keys": len(ks), "group copies": len(cs), "found copy": found}
+	ds, err := s.DeadLetters(ctx(t), id)
+	must(t, err)
+	return map[string]int{"workspaces": len(ws), "links": len(ls), "keys": len(ks), "group copies": len(cs), "found copy": found, "dead letters": len(ds)}
 }

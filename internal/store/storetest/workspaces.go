@@ -40,3 +40,40 @@ func testWorkspaces(t *testing.T, s store.Store) {
 		t.Fatalf("AllWorkspaces = %d, want 3", len(all))
 	}
 }
+
+// testWorkspaceOwner: a workspace belongs to one tenant. Putting it under a
+// second tenant is a conflict and changes nothing, so the first owner keeps
+// its events.
+func testWorkspaceOwner(t *testing.T, s store.Store) {
+	mustCreateTenants(t, s, tenantA, tenantB)
+	w := store.Workspace{Tenant: tenantA, Platform: core.Slack, ID: "T1", Name: "Acme", Credentials: []byte{1}, Healthy: true, Updated: t0}
+	must(t, s.PutWorkspace(ctx(t), w))
+	stolen := w
+	stolen.Tenant, stolen.Name, stolen.Credentials = tenantB, "mine now", []byte{2}
+	wantErr(t, s.PutWorkspace(ctx(t), stolen), store.ErrConflict)
+	// The same ID on another platform is another workspace.
+	other := stolen
+	other.Platform = core.Webex
+	must(t, s.PutWorkspace(ctx(t), other))
+
+	all, err := s.AllWorkspaces(ctx(t))
+	must(t, err)
+	owners := map[core.Platform]core.TenantID{}
+	for _, got := range all {
+		if got.ID == "T1" {
+			owners[got.Platform] = got.Tenant
+		}
+		if got.Platform == core.Slack && (got.Tenant != tenantA || !bytes.Equal(got.Credentials, []byte{1})) {
+			t.Fatalf("the conflicting put changed the workspace: %+v", got)
+		}
+	}
+	if len(owners) != 2 || owners[core.Slack] != tenantA || owners[core.Webex] != tenantB {
+		t.Fatalf("owners = %v", owners)
+	}
+	// The owner may still update it, and once it lets go (its tenant is
+	// deleted) another tenant may take it.
+	w.Name = "Acme Inc"
+	must(t, s.PutWorkspace(ctx(t), w))
+	must(t, s.DeleteTenant(ctx(t), tenantA))
+	must(t, s.PutWorkspace(ctx(t), stolen))
+}
