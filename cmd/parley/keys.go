@@ -4,7 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"strings"
+	"os"
 
 	"parley/internal/config"
 	"parley/internal/store/sqlite"
@@ -24,7 +24,7 @@ func keysRotate(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if file, ok := strings.CutPrefix(cfg.Keys.KEKURL, "file://"); ok {
+	if file, ok := vault.KEKFilePath(cfg.Keys.KEKURL); ok {
 		if err := vault.RotateKEKFile(file); err != nil {
 			return fmt.Errorf("rotate key file: %w", err)
 		}
@@ -43,5 +43,52 @@ func keysRotate(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Printf("re-wrapped %d keys under %s\n", n, kek.ID())
+	return nil
+}
+
+// keysRetire removes an old key-encryption-key version from the key file,
+// once `keys rotate` has re-wrapped everything it wrapped. Without
+// --version it lists the versions and what each still wraps.
+func keysRetire(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("keys retire", flag.ContinueOnError)
+	path := fs.String("config", "parley.yaml", "config file")
+	id := fs.String("version", "", "the key-encryption-key version to retire (omit to list them)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := config.Load(*path)
+	if err != nil {
+		return err
+	}
+	file, ok := vault.KEKFilePath(cfg.Keys.KEKURL)
+	if !ok {
+		return fmt.Errorf("keys.kek_url is a KMS: retire old versions in the KMS itself, after `parley keys rotate`")
+	}
+	st, err := sqlite.Open(ctx, cfg.Store.Path)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if *id == "" {
+		vs, err := vault.KEKFileVersions(ctx, file, st)
+		if err != nil {
+			return err
+		}
+		for _, v := range vs {
+			state := "retirable"
+			switch {
+			case v.Primary:
+				state = "primary"
+			case v.Wraps > 0:
+				state = "in use: run `parley keys rotate` first"
+			}
+			fmt.Fprintf(os.Stdout, "%s\twraps %d keys\t%s\n", v.ID, v.Wraps, state)
+		}
+		return nil
+	}
+	if err := vault.RetireKEKFile(ctx, file, *id, st); err != nil {
+		return err
+	}
+	fmt.Printf("retired %s: the key file no longer holds it\n", *id)
 	return nil
 }

@@ -17,6 +17,7 @@ Usage:
   parley sandbox [flags]            run the gateway with emulated platforms on loopback
   parley config check FILE          validate a config file
   parley keys rotate --config FILE  re-wrap every tenant key under a new key-encryption key
+  parley keys retire --config FILE [--version ID]  remove an old key-encryption key version
   parley traffic --tenant ID [flags] print a tenant's traffic log (needs the admin token)
   parley bench [flags]              measure the relay path through the sandbox
   parley chaos --duration 10m [--seed N] [--messages N]  relay through SIGKILLs and faults, count every copy
@@ -53,10 +54,13 @@ func run(ctx context.Context, args []string) error {
 		}
 		return configCheck(args[2:])
 	case "keys":
-		if len(args) < 2 || args[1] != "rotate" {
-			return fmt.Errorf("usage: parley keys rotate --config FILE")
+		switch {
+		case len(args) >= 2 && args[1] == "rotate":
+			return keysRotate(ctx, args[2:])
+		case len(args) >= 2 && args[1] == "retire":
+			return keysRetire(ctx, args[2:])
 		}
-		return keysRotate(ctx, args[2:])
+		return fmt.Errorf("usage: parley keys rotate|retire --config FILE")
 	case "traffic":
 		return traffic(ctx, args[1:])
 	case "bench":

@@ -40,7 +40,7 @@ func FuzzParseKeyFile(f *testing.F) {
 			return
 		}
 		k := &fileKEK{kf: kf}
-		id, w, err := k.Wrap(t.Context(), make([]byte, keyLen))
+		id, w, err := k.wrap(make([]byte, keyLen))
 		if err != nil {
 			t.Fatalf("accepted key file cannot wrap: %v", err)
 		}

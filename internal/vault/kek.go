@@ -14,7 +14,7 @@
 //   - file:///path/kek.json (the default) is a local key file, created 0600
 //     on first start, refused if group or others can access it. It holds
 //     one or more key versions and names the primary; RotateKEKFile adds a
-//     version. It also holds the deployment's pseudonym key.
+//     version and RetireKEKFile removes one that no longer wraps anything. It also holds the deployment's pseudonym key.
 //   - Any gocloud.dev/secrets URL: hashivault:// (HashiCorp Vault transit)
 //     and base64key:// (a key in the URL, for tests) are linked in;
 //     awskms://, gcpkms:// and azurekeyvault:// are each one blank import
@@ -28,7 +28,6 @@ import (
 	"context"
 	"errors"
 	"net/url"
-	"strings"
 )
 
 // KEK is a key-encryption key: it wraps and unwraps tenant keys. It never
@@ -69,8 +68,8 @@ func OpenKEK(ctx context.Context, u string) (KEK, error) {
 	if u == "" {
 		return nil, errors.New("open kek: empty url; set a file:// path or a KMS url")
 	}
-	if !strings.Contains(u, "://") && !strings.HasPrefix(u, "file:") {
-		return openKEKFile(u)
+	if path, ok := KEKFilePath(u); ok {
+		return openKEKFile(path)
 	}
 	parsed, err := url.Parse(u)
 	if err != nil {
@@ -78,19 +77,7 @@ func OpenKEK(ctx context.Context, u string) (KEK, error) {
 		return nil, errors.New("open kek: malformed url")
 	}
 	if parsed.Scheme == "file" {
-		// file:///abs/path and file://localhost/abs/path are standard;
-		// file:rel/path and file://rel/path are read as relative paths.
-		p := parsed.Path
-		switch {
-		case parsed.Opaque != "":
-			p = parsed.Opaque
-		case parsed.Host != "" && parsed.Host != "localhost":
-			p = parsed.Host + parsed.Path
-		}
-		if p == "" {
-			return nil, errors.New("open kek: file url without a path")
-		}
-		return openKEKFile(p)
+		return nil, errors.New("open kek: file url without a path")
 	}
 	return openKEKCloud(ctx, parsed)
 }

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -67,7 +68,22 @@ func (k *fileKEK) PseudonymKey() []byte {
 	return k.kf.Pseudonym
 }
 
+// Wrap re-reads the key file first: wrapping is rare (a tenant's first
+// key, a rotation), and a gateway that started before `parley keys rotate`
+// must not go on wrapping new keys under a version about to be retired.
 func (k *fileKEK) Wrap(_ context.Context, plaintext []byte) (string, []byte, error) {
+	kf, err := readKeyFile(k.path)
+	if err != nil {
+		return "", nil, fmt.Errorf("wrap: reload key file: %w", err)
+	}
+	k.mu.Lock()
+	k.kf = kf
+	k.mu.Unlock()
+	return k.wrap(plaintext)
+}
+
+// wrap wraps under the primary version as last read.
+func (k *fileKEK) wrap(plaintext []byte) (string, []byte, error) {
 	k.mu.RLock()
 	id, key := k.kf.Primary, k.kf.Keys[k.kf.Primary]
 	k.mu.RUnlock()
@@ -214,14 +230,18 @@ func createKeyFile(path string) (keyFile, error) {
 	return kf, nil
 }
 
-// addVersion adds a fresh random key as the new primary, named file-N.
+// addVersion adds a fresh random key as the new primary, named file-N
+// with N above every version's number, so a retired name is never reused.
 func (kf *keyFile) addVersion() error {
 	key := make([]byte, keyLen)
 	if _, err := rand.Read(key); err != nil {
 		return err
 	}
-	n := len(kf.Keys) + 1
-	for ; kf.Keys["file-"+strconv.Itoa(n)] != nil; n++ {
+	n := 1
+	for id := range kf.Keys {
+		if m, err := strconv.Atoi(strings.TrimPrefix(id, "file-")); err == nil && m >= n {
+			n = m + 1
+		}
 	}
 	id := "file-" + strconv.Itoa(n)
 	kf.Keys[id] = key
@@ -262,31 +282,81 @@ func writeTemp(path string, kf keyFile) (string, error) {
 // atomically; a lock file beside it keeps two rotations from losing each
 // other's version. Run Vault.Rotate afterwards to re-wrap tenant keys.
 func RotateKEKFile(path string) error {
+	err := editKeyFile(path, func(kf *keyFile) error { return kf.addVersion() })
+	if err != nil {
+		return fmt.Errorf("rotate kek file: %w", err)
+	}
+	return nil
+}
+
+// editKeyFile changes the key file under its lock and replaces it.
+func editKeyFile(path string, edit func(*keyFile) error) error {
 	lock := path + ".lock"
 	lf, err := os.OpenFile(lock, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("rotate kek file: %s exists: another rotation is running, or one crashed (then remove it)", lock)
+		return fmt.Errorf("%s exists: another rotation or retirement is running, or one crashed (then remove it)", lock)
 	}
 	if err != nil {
-		return fmt.Errorf("rotate kek file: %w", err)
+		return err
 	}
 	lf.Close()
 	defer os.Remove(lock)
 
 	kf, err := readKeyFile(path)
 	if err != nil {
-		return fmt.Errorf("rotate kek file: %w", err)
+		return err
 	}
-	if err := kf.addVersion(); err != nil {
-		return fmt.Errorf("rotate kek file: %w", err)
+	if err := edit(&kf); err != nil {
+		return err
 	}
+	return replaceKeyFile(path, kf)
+}
+
+// replaceKeyFile writes kf to a temp file, renames it over path, and then
+// overwrites the old file's bytes through a handle opened before the
+// rename: the old inode is unlinked by then, but its blocks would still
+// hold every key it had, retired ones included, and so would any other
+// link to it. (Below the file system — journals, snapshots, SSD remapping
+// — a program cannot reach; keep the data directory on encrypted storage.)
+func replaceKeyFile(path string, kf keyFile) error {
+	old, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	defer old.Close()
 	tmp, err := writeTemp(path, kf)
 	if err != nil {
-		return fmt.Errorf("rotate kek file: %w", err)
+		return err
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("rotate kek file: %w", err)
+		return err
+	}
+	if err := syncDir(filepath.Dir(path)); err != nil {
+		return err
+	}
+	info, err := old.Stat()
+	if err != nil {
+		return fmt.Errorf("wipe old key file: %w", err)
+	}
+	if _, err := old.WriteAt(make([]byte, info.Size()), 0); err != nil {
+		return fmt.Errorf("wipe old key file: %w", err)
+	}
+	if err := old.Sync(); err != nil {
+		return fmt.Errorf("wipe old key file: %w", err)
+	}
+	return nil
+}
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && runtime.GOOS != "windows" {
+		return err
 	}
 	return nil
 }
