@@ -28,9 +28,9 @@ import (
 // Limit is the most messages caught up per channel at one start.
 const Limit = 500
 
-// Clients finds an installed workspace's client.
+// Clients finds the client of a workspace installed for a tenant.
 type Clients interface {
-	Client(p core.Platform, ws core.WorkspaceID) (connector.Client, error)
+	Client(t core.TenantID, p core.Platform, ws core.WorkspaceID) (connector.Client, error)
 }
 
 // Catchup keeps cursors and replays history.
@@ -145,7 +145,7 @@ func (p *Plan) Run(ctx context.Context, clients Clients, sink connector.Sink) (i
 }
 
 func (c *Catchup) channel(ctx context.Context, it planned, clients Clients, sink connector.Sink) (int, error) {
-	client, err := clients.Client(it.ch.Platform, it.ch.Workspace)
+	client, err := clients.Client(it.tenant, it.ch.Platform, it.ch.Workspace)
 	if err != nil {
 		return 0, err
 	}

@@ -73,7 +73,7 @@ func (c *Catchup) channelAndThreads(ctx context.Context, it planned, clients Cli
 	if _, err := c.channel(ctx, it, clients, sink); err != nil {
 		return err
 	}
-	client, err := clients.Client(it.ch.Platform, it.ch.Workspace)
+	client, err := clients.Client(it.tenant, it.ch.Platform, it.ch.Workspace)
 	if err != nil {
 		return err
 	}

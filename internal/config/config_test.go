@@ -75,6 +75,12 @@ func TestParseErrors(t *testing.T) {
 		{"no certificate", strings.Replace(valid, "  cert_file: cert.pem\n  key_file: key.pem\n", "", 1), "HTTPS only"},
 		{"bad level", valid + "log: {level: loud}\n", "log.level"},
 		{"wrong type", valid + "bus: {max_age: [1]}\n", "line"},
+		// A workspace under two tenants: both places are named.
+		{"workspace under two tenants", valid + `  - id: other
+    workspaces:
+      - {platform: slack, id: T2, name: mine, bot_token: env:TEST_BOT}
+`, `tenants[1].workspaces[0]: workspace slack/T2 is also listed at tenants[0].workspaces[1] (tenant "demo")`},
+		{"workspace twice in a tenant", strings.Replace(valid, "id: T2, name: globex", "id: T1, name: globex", 1), "tenants[0].workspaces[1]: workspace slack/T1 is also listed at tenants[0].workspaces[0]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -69,6 +69,9 @@ func (c *Config) validateTenants() []error {
 	var errs []error
 	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
 	tenants := map[core.TenantID]bool{}
+	// A workspace belongs to one tenant: its inbound events are attributed
+	// by the workspace, so a second owner would read the first's traffic.
+	owners := map[core.ChannelRef]string{}
 	usesSlack, usesTeams, usesGChat, usesWebex := false, false, false, false
 	for i, t := range c.Tenants {
 		at := fmt.Sprintf("tenants[%d]", i)
@@ -102,7 +105,14 @@ func (c *Config) validateTenants() []error {
 			} else if isPlaceholder(w.BotToken.Value.Reveal()) {
 				add("%s.bot_token: looks like a placeholder", wat)
 			}
-			workspaces[core.ChannelRef{Platform: w.Platform, Workspace: w.ID}] = true
+			ref := core.ChannelRef{Platform: w.Platform, Workspace: w.ID}
+			where := fmt.Sprintf("%s (tenant %q)", wat, t.ID)
+			if prev, dup := owners[ref]; dup && w.ID != "" {
+				add("%s: workspace %s/%s is also listed at %s; a workspace belongs to one tenant only, so keep it under its owner and remove it from the other", wat, w.Platform, w.ID, prev)
+			} else {
+				owners[ref] = where
+			}
+			workspaces[ref] = true
 		}
 		seen := map[core.ChannelRef]string{}
 		for j, l := range t.Links {

@@ -21,6 +21,11 @@ var (
 	ErrAuth = errors.New("authentication failed")
 	// ErrUnknownWorkspace: no installation for this workspace.
 	ErrUnknownWorkspace = errors.New("unknown workspace")
+	// ErrOtherTenant: the workspace is installed for another tenant.
+	// Inbound events name only the workspace, so a workspace belongs to
+	// one tenant, and a second install never replaces the first. It is
+	// permanent.
+	ErrOtherTenant = fmt.Errorf("the workspace is already installed for another tenant (a workspace belongs to one tenant only): %w", ErrPermanent)
 )
 
 // UnsupportedError says a platform cannot do something at all.

@@ -96,7 +96,7 @@ func (g *Gateway) watchLinked(ctx context.Context) {
 	}
 	for _, l := range links {
 		for _, ch := range l.Channels {
-			client, err := g.clients.Client(ch.Platform, ch.Workspace)
+			client, err := g.clients.Client(l.Tenant, ch.Platform, ch.Workspace)
 			if err != nil {
 				continue
 			}

@@ -19,7 +19,7 @@ type health struct {
 }
 
 func (h *health) report(tenant core.TenantID, dest core.ChannelRef, ok bool) {
-	k := wsKey{dest.Platform, dest.Workspace}
+	k := wsKey{tenant, dest.Platform, dest.Workspace}
 	h.mu.Lock()
 	was := h.sick[k]
 	if was == !ok {

@@ -93,11 +93,14 @@ func (g *Gateway) install(ctx context.Context, w store.Workspace) error {
 	if err != nil {
 		return err
 	}
-	g.clients.set(w.Platform, w.ID, client, w.Name)
+	g.clients.set(w.Tenant, w.Platform, w.ID, client, w.Name)
 	return nil
 }
 
-// clients is the registry of connectors and installed workspaces.
+// clients is the registry of connectors and installed workspaces, keyed by
+// tenant as well as workspace: the store lets a workspace have one tenant
+// only, and this registry never lets one tenant's event reach another
+// tenant's client even if that ever failed.
 type clients struct {
 	mu         sync.RWMutex
 	connectors map[core.Platform]connector.Connector
@@ -105,6 +108,7 @@ type clients struct {
 }
 
 type wsKey struct {
+	t  core.TenantID
 	p  core.Platform
 	ws core.WorkspaceID
 }
@@ -130,25 +134,25 @@ func (c *clients) connector(p core.Platform) connector.Connector {
 	return c.connectors[p]
 }
 
-func (c *clients) set(p core.Platform, ws core.WorkspaceID, client connector.Client, name string) {
+func (c *clients) set(t core.TenantID, p core.Platform, ws core.WorkspaceID, client connector.Client, name string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.byWS[wsKey{p, ws}] = installed{client: client, name: name}
+	c.byWS[wsKey{t, p, ws}] = installed{client: client, name: name}
 }
 
-// Client implements router.Clients.
-func (c *clients) Client(p core.Platform, ws core.WorkspaceID) (connector.Client, error) {
+// Client implements router.Clients and catchup.Clients.
+func (c *clients) Client(t core.TenantID, p core.Platform, ws core.WorkspaceID) (connector.Client, error) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	in, ok := c.byWS[wsKey{p, ws}]
+	in, ok := c.byWS[wsKey{t, p, ws}]
 	if !ok {
 		return nil, fmt.Errorf("%s/%s: %w", p, ws, connector.ErrUnknownWorkspace)
 	}
 	return in.client, nil
 }
 
-func (c *clients) name(p core.Platform, ws core.WorkspaceID) string {
+func (c *clients) name(t core.TenantID, p core.Platform, ws core.WorkspaceID) string {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	return c.byWS[wsKey{p, ws}].name
+	return c.byWS[wsKey{t, p, ws}].name
 }

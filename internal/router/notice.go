@@ -19,12 +19,12 @@ func (r *Router) notifySender(ctx context.Context, ev core.Event, dest core.Chan
 	if ev.Kind != core.Posted || errors.Is(err, context.Canceled) {
 		return
 	}
-	src, cerr := r.clients.Client(ev.Source.Platform, ev.Source.Workspace)
+	src, cerr := r.clients.Client(ev.Tenant, ev.Source.Platform, ev.Source.Workspace)
 	if cerr != nil {
 		return
 	}
 	where := string(dest.Platform)
-	if n := r.names(dest.Platform, dest.Workspace); n != "" {
+	if n := r.names(ev.Tenant, dest.Platform, dest.Workspace); n != "" {
 		where = n + " (" + where + ")"
 	}
 	text := fmt.Sprintf("⚠️ Parley could not deliver this message to %s: %s.", where, explain(err))

@@ -107,7 +107,7 @@ func send(ctx context.Context, client connector.Client, ch core.ChannelID, root 
 // message text goes with the first. Where the destination cannot take
 // files, people see a note instead of nothing.
 func (r *Router) postFiles(ctx context.Context, ev core.Event, dest core.ChannelRef, client connector.Client, root core.MessageID, msg connector.Message) (core.MessageID, error) {
-	src, err := r.clients.Client(ev.Source.Platform, ev.Source.Workspace)
+	src, err := r.clients.Client(ev.Tenant, ev.Source.Platform, ev.Source.Workspace)
 	if err != nil {
 		return "", fmt.Errorf("source workspace: %w", err)
 	}

@@ -12,11 +12,11 @@ import (
 // source workspace, and a body whose mentions point at the same people and
 // channels on the destination when they exist there.
 func (r *Router) render(ctx context.Context, ev core.Event, dest core.ChannelRef) (connector.Message, error) {
-	src, err := r.clients.Client(ev.Source.Platform, ev.Source.Workspace)
+	src, err := r.clients.Client(ev.Tenant, ev.Source.Platform, ev.Source.Workspace)
 	if err != nil {
 		return connector.Message{}, err
 	}
-	dst, err := r.clients.Client(dest.Platform, dest.Workspace)
+	dst, err := r.clients.Client(ev.Tenant, dest.Platform, dest.Workspace)
 	if err != nil {
 		return connector.Message{}, err
 	}
@@ -32,7 +32,7 @@ func (r *Router) render(ctx context.Context, ev core.Event, dest core.ChannelRef
 	if author.Name == "" {
 		author.Name = "someone"
 	}
-	if n := r.names(ev.Source.Platform, ev.Source.Workspace); n != "" {
+	if n := r.names(ev.Tenant, ev.Source.Platform, ev.Source.Workspace); n != "" {
 		author.Name += " (" + n + ")"
 	}
 

@@ -22,9 +22,11 @@ type Observer interface {
 	Delivered(ctx context.Context, ev core.Event, dest core.ChannelRef, err error, attempts int)
 }
 
-// Clients finds the client of an installed workspace.
+// Clients finds the client of a workspace installed for a tenant. The
+// tenant is part of the key: an event is only ever sent with, and rendered
+// through, the clients of its own tenant's workspaces.
 type Clients interface {
-	Client(p core.Platform, ws core.WorkspaceID) (connector.Client, error)
+	Client(t core.TenantID, p core.Platform, ws core.WorkspaceID) (connector.Client, error)
 }
 
 // Router routes events to their destinations.
@@ -34,7 +36,7 @@ type Router struct {
 	lanes   *delivery.Lanes
 	log     *slog.Logger
 	ttl     time.Duration
-	names   func(core.Platform, core.WorkspaceID) string
+	names   func(core.TenantID, core.Platform, core.WorkspaceID) string
 	pseudo  func(string) string
 	observe Observer
 	noticed func(core.Platform)
@@ -53,7 +55,7 @@ type Options struct {
 	DeliveryTTL time.Duration
 	// WorkspaceName names a workspace for display next to authors
 	// ("Alice (acme)"), so people can tell which company someone is from.
-	WorkspaceName func(core.Platform, core.WorkspaceID) string
+	WorkspaceName func(core.TenantID, core.Platform, core.WorkspaceID) string
 	// Pseudonym turns IDs into keyed hashes for logs.
 	Pseudonym func(string) string
 	// Observer, if set, is told every delivery's outcome.
@@ -144,7 +146,7 @@ func (r *Router) attempt(ctx context.Context, ev core.Event, dest core.ChannelRe
 
 // deliver performs ev at one destination.
 func (r *Router) deliver(ctx context.Context, ev core.Event, dest core.ChannelRef) error {
-	client, err := r.clients.Client(dest.Platform, dest.Workspace)
+	client, err := r.clients.Client(ev.Tenant, dest.Platform, dest.Workspace)
 	if err != nil {
 		return fmt.Errorf("destination workspace: %w", err)
 	}

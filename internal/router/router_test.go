@@ -39,10 +39,17 @@ type env struct {
 	bob     slackemu.User
 }
 
-type clientMap map[core.WorkspaceID]connector.Client
+// clientMap holds installed clients by tenant and workspace, as the
+// gateway's registry does.
+type clientMap map[tenantWS]connector.Client
 
-func (c clientMap) Client(_ core.Platform, ws core.WorkspaceID) (connector.Client, error) {
-	if cl, ok := c[ws]; ok {
+type tenantWS struct {
+	t  core.TenantID
+	ws core.WorkspaceID
+}
+
+func (c clientMap) Client(t core.TenantID, _ core.Platform, ws core.WorkspaceID) (connector.Client, error) {
+	if cl, ok := c[tenantWS{t, ws}]; ok {
 		return cl, nil
 	}
 	return nil, connector.ErrUnknownWorkspace
@@ -70,7 +77,7 @@ func newEnv(t *testing.T) *env {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e.clients[core.WorkspaceID(ws.ID)] = cl
+		e.clients[tenantWS{"t", core.WorkspaceID(ws.ID)}] = cl
 		ref := core.ChannelRef{Platform: core.Slack, Workspace: core.WorkspaceID(ws.ID), Channel: core.ChannelID(ch.ID)}
 		if i == 0 {
 			e.src, e.alice = ref, u
@@ -93,7 +100,7 @@ func newEnv(t *testing.T) *env {
 	lanes := delivery.New(slog.New(slog.DiscardHandler), delivery.Policy{BaseBackoff: time.Millisecond})
 	t.Cleanup(lanes.Close)
 	e.r = New(Options{Clients: e.clients, Messages: e.msgs, Lanes: lanes, Logger: slog.New(slog.DiscardHandler), DeliveryTTL: time.Minute,
-		WorkspaceName: func(core.Platform, core.WorkspaceID) string { return "" }, Pseudonym: v.Pseudonym})
+		WorkspaceName: func(core.TenantID, core.Platform, core.WorkspaceID) string { return "" }, Pseudonym: v.Pseudonym})
 	e.r.SetLinks([]store.Link{{ID: "l", Tenant: "t", Channels: []core.ChannelRef{e.src, e.dst}}})
 	return e
 }
@@ -150,7 +157,7 @@ func TestRetryAfterUnknownOutcomeDoesNotDuplicate(t *testing.T) {
 	if first, err := e.msgs.FirstAttempt(ctx, key); err != nil || !first {
 		t.Fatalf("FirstAttempt = %v, %v", first, err)
 	}
-	lost, err := e.clients[e.dst.Workspace].Send(ctx, e.dst.Channel, connector.Message{Body: ev.Body, Key: key})
+	lost, err := e.clients[tenantWS{"t", e.dst.Workspace}].Send(ctx, e.dst.Channel, connector.Message{Body: ev.Body, Key: key})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,5 +197,36 @@ func TestRetryAfterLostAttemptSends(t *testing.T) {
 	}
 	if n := e.count(t, "never-left-the-building"); n != 1 {
 		t.Fatalf("%d copies, want 1", n)
+	}
+}
+
+// TestEventsStayInTheirTenant: a tenant whose link names another tenant's
+// workspaces gets nothing through that tenant's installs — the router
+// looks clients up by the event's tenant — while the owner's own event
+// is relayed.
+func TestEventsStayInTheirTenant(t *testing.T) {
+	e := newEnv(t)
+	e.r.SetLinks([]store.Link{
+		{ID: "l", Tenant: "t", Channels: []core.ChannelRef{e.src, e.dst}},
+		{ID: "l", Tenant: "intruder", Channels: []core.ChannelRef{e.src, e.dst}},
+	})
+	ev := posted(e.src, "1700000000.000100", "for tenant t only", core.UserID(e.alice.ID))
+	ev.Tenant = "intruder"
+	ev.ID = "Ev-intruder"
+	// An unknown destination is retried within the delivery's TTL (it may
+	// be being reinstalled): let that run out soon.
+	ev.Time = time.Now().Add(-time.Minute + time.Second)
+	if err := e.route(t, ev); err == nil {
+		t.Fatal("routing another tenant's event through tenant t's install succeeded")
+	}
+	if n := e.count(t, "for tenant t only"); n != 0 {
+		t.Fatalf("an event of tenant intruder reached tenant t's workspace %d times", n)
+	}
+	own := posted(e.src, "1700000000.000200", "tenant t's own", core.UserID(e.alice.ID))
+	if err := e.route(t, own); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.count(t, "tenant t's own"); n != 1 {
+		t.Fatalf("the owner's event arrived %d times, want 1", n)
 	}
 }

@@ -51,7 +51,7 @@ func addWebex(t *testing.T, e *env) *webexDest {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.clients[core.WorkspaceID(org.ID)] = cl
+	e.clients[tenantWS{"t", core.WorkspaceID(org.ID)}] = cl
 	w.ref = core.ChannelRef{Platform: core.Webex, Workspace: core.WorkspaceID(org.ID), Channel: core.ChannelID(w.room.ID)}
 	e.r.SetLinks([]store.Link{{ID: "l", Tenant: "t", Channels: []core.ChannelRef{e.src, w.ref}}})
 	return w
@@ -276,9 +276,9 @@ func (e *env) thread(t *testing.T) (top, replies []string) {
 func TestPartsRetryAfterUnknownOutcome(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	dst := e.clients[e.dst.Workspace].(*slackconn.Client)
+	dst := e.clients[tenantWS{"t", e.dst.Workspace}].(*slackconn.Client)
 	small := smallSlack{Client: dst, limit: 30}
-	e.clients[e.dst.Workspace] = small
+	e.clients[tenantWS{"t", e.dst.Workspace}] = small
 	ev := posted(e.src, "1700000000.000500", "part-one alpha beta\npart-two gamma delta\npart-three epsilon", core.UserID(e.alice.ID))
 
 	// The earlier attempt, up to the moment the process died.

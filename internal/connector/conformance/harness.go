@@ -16,6 +16,14 @@ type Harness struct {
 	Client connector.Client
 	// Channel is where every check posts.
 	Channel core.ChannelRef
+	// Tenant is the tenant Client's workspace was installed for; every
+	// inbound event must carry it.
+	Tenant core.TenantID
+	// InstallAs installs Channel's workspace again, with the same
+	// credentials, for tenant. The suite calls it with another tenant and
+	// expects connector.ErrOtherTenant: inbound events name only the
+	// workspace, so a second tenant must never take it over.
+	InstallAs func(ctx context.Context, tenant core.TenantID) (connector.Client, error)
 	// Person is a human member of Channel, acting through the platform's
 	// user-facing API (not through the connector).
 	Person Person

@@ -23,6 +23,9 @@ func (s *suite) checkFrom(t *testing.T, ev core.Event) {
 	if ev.ID == "" {
 		t.Error("event has no delivery ID")
 	}
+	if ev.Tenant != s.h.Tenant {
+		t.Errorf("event tenant %q, want %q", ev.Tenant, s.h.Tenant)
+	}
 	if ev.Source != s.h.Channel {
 		t.Errorf("event source %v, want %v", ev.Source, s.h.Channel)
 	}

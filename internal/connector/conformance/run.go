@@ -18,8 +18,8 @@ type suite struct {
 // the connector's Handler delivers to h.Events.
 func Run(t *testing.T, h Harness) {
 	t.Helper()
-	if h.Client == nil || h.Person == nil || h.Viewer == nil || h.Events == nil {
-		t.Fatal("conformance: the harness needs a Client, a Person, a Viewer and Events")
+	if h.Client == nil || h.Person == nil || h.Viewer == nil || h.Events == nil || h.Tenant == "" || h.InstallAs == nil {
+		t.Fatal("conformance: the harness needs a Client, a Tenant, InstallAs, a Person, a Viewer and Events")
 	}
 	if h.Timeout <= 0 {
 		h.Timeout = 10 * time.Second
@@ -42,6 +42,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("inbound/reaction", s.inboundReaction)
 	t.Run("inbound/file", s.inboundFile)
 	t.Run("echo suppression", s.echo)
+	t.Run("one tenant per workspace", s.oneTenant)
 }
 
 // capability is one optional connector interface.

@@ -77,6 +77,12 @@ func (c *Connector) Install(ctx context.Context, in connector.Installation) (con
 		return nil, fmt.Errorf("install gchat domain: %w", err)
 	}
 	c.mu.Lock()
+	// Events name a space, and a space is bound to one domain's client:
+	// a domain has one tenant.
+	if prev, ok := c.domains[in.Workspace]; ok && prev.id.tenant != in.Tenant {
+		c.mu.Unlock()
+		return nil, fmt.Errorf("install gchat domain: %w", connector.ErrOtherTenant)
+	}
 	c.domains[in.Workspace] = cl
 	for space, old := range c.spaces {
 		if old.id.domain == in.Workspace {
@@ -90,10 +96,14 @@ func (c *Connector) Install(ctx context.Context, in connector.Installation) (con
 	return cl, nil
 }
 
-// Uninstall forgets a domain: events of its spaces are ignored from now on.
-func (c *Connector) Uninstall(domain core.WorkspaceID) {
+// Uninstall forgets a tenant's domain: events of its spaces are ignored
+// from now on. Another tenant's install of the domain is left alone.
+func (c *Connector) Uninstall(tenant core.TenantID, domain core.WorkspaceID) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if cl := c.domains[domain]; cl == nil || cl.id.tenant != tenant {
+		return
+	}
 	delete(c.domains, domain)
 	for space, cl := range c.spaces {
 		if cl.id.domain == domain {
@@ -102,11 +112,18 @@ func (c *Connector) Uninstall(domain core.WorkspaceID) {
 	}
 }
 
-// bindSpace routes the events of space to cl.
-func (c *Connector) bindSpace(space string, cl *Client) {
+// bindSpace routes the events of space to cl. Space names are global
+// (one space can hold people of several domains), so a space already
+// bound to another tenant's client is refused: its events would otherwise
+// go to whichever tenant watched it last.
+func (c *Connector) bindSpace(space string, cl *Client) error {
 	c.mu.Lock()
+	defer c.mu.Unlock()
+	if prev, ok := c.spaces[space]; ok && prev.id.tenant != cl.id.tenant {
+		return fmt.Errorf("gchat watch: the space is already linked by another tenant: %w", connector.ErrOtherTenant)
+	}
 	c.spaces[space] = cl
-	c.mu.Unlock()
+	return nil
 }
 
 func (c *Connector) clientForSpace(space string) (*Client, bool) {

@@ -19,6 +19,7 @@ import (
 	"parley/internal/core"
 	gchatemu "parley/internal/emulator/gchat"
 	"parley/internal/richtext"
+	"parley/internal/secret"
 )
 
 // person acts as a Chat user through the official client; it remembers
@@ -191,6 +192,10 @@ func (e *env) harness(t *testing.T, texts *textLog) conformance.Harness {
 	return conformance.Harness{
 		Client:  e.client,
 		Channel: e.channelRef(),
+		Tenant:  "t1",
+		InstallAs: func(ctx context.Context, tenant core.TenantID) (connector.Client, error) {
+			return e.conn.Install(ctx, connector.Installation{Tenant: tenant, Workspace: core.WorkspaceID(e.domain.Name), Token: secret.New(e.relay.Token)})
+		},
 		Person:  &person{api: e.userAPI(t, e.person.Token), user: e.person, space: e.space.Name, texts: texts},
 		Viewer:  &viewer{api: e.userAPI(t, e.person.Token), space: e.space.Name, texts: texts},
 		Events:  e.events,

@@ -45,8 +45,10 @@ func (c *Client) watch(ctx context.Context, space string) error {
 			return mapError("subscriptions.create", err)
 		}
 	}
+	if err := c.conn.bindSpace(space, c); err != nil {
+		return err
+	}
 	c.markWatched(space)
-	c.conn.bindSpace(space, c)
 	return nil
 }
 

@@ -14,8 +14,11 @@ import (
 type Connector struct {
 	cfg Config
 
-	mu       sync.RWMutex
-	installs map[core.WorkspaceID]identity // by team ID
+	mu sync.RWMutex
+	// installs is by team ID, and each knows its tenant: inbound events
+	// carry only the team, so a team has one tenant, and Install refuses
+	// to give it a second.
+	installs map[core.WorkspaceID]identity
 }
 
 var _ connector.Connector = (*Connector)(nil)
@@ -65,16 +68,22 @@ func (c *Connector) Install(ctx context.Context, in connector.Installation) (con
 		botUserID: who.UserID,
 	}
 	c.mu.Lock()
+	defer c.mu.Unlock()
+	if prev, ok := c.installs[cl.id.team]; ok && prev.tenant != in.Tenant {
+		return nil, fmt.Errorf("install slack workspace: %w", connector.ErrOtherTenant)
+	}
 	c.installs[cl.id.team] = cl.id
-	c.mu.Unlock()
 	return cl, nil
 }
 
-// Uninstall forgets a workspace: its events are ignored from now on.
-func (c *Connector) Uninstall(team core.WorkspaceID) {
+// Uninstall forgets a tenant's workspace: its events are ignored from now
+// on. Another tenant's install of the team is left alone.
+func (c *Connector) Uninstall(tenant core.TenantID, team core.WorkspaceID) {
 	c.mu.Lock()
-	delete(c.installs, team)
-	c.mu.Unlock()
+	defer c.mu.Unlock()
+	if c.installs[team].tenant == tenant {
+		delete(c.installs, team)
+	}
 }
 
 func (c *Connector) identity(team core.WorkspaceID) (identity, bool) {

@@ -15,6 +15,7 @@ import (
 	"parley/internal/connector/conformance"
 	"parley/internal/core"
 	slackemu "parley/internal/emulator/slack"
+	"parley/internal/secret"
 )
 
 // person acts as a Slack user through the official client; it remembers
@@ -164,6 +165,10 @@ func (e *env) harness(texts *textLog) conformance.Harness {
 	return conformance.Harness{
 		Client:  e.client,
 		Channel: e.channelRef(),
+		Tenant:  "tenant-conformance",
+		InstallAs: func(ctx context.Context, tenant core.TenantID) (connector.Client, error) {
+			return e.conn.Install(ctx, connector.Installation{Tenant: tenant, Workspace: core.WorkspaceID(e.team.ID), Token: secret.New(e.install.BotToken)})
+		},
 		Person:  &person{api: e.userAPI(e.person.Token), user: e.person, channel: e.channel.ID, texts: texts},
 		Viewer:  &viewer{api: e.userAPI(e.person.Token), channel: e.channel.ID, texts: texts},
 		Events:  e.events,

@@ -81,16 +81,23 @@ func (c *Connector) Install(ctx context.Context, in connector.Installation) (con
 		return nil, fmt.Errorf("install teams tenant: %w", err)
 	}
 	c.mu.Lock()
+	defer c.mu.Unlock()
+	// Activities carry only the Teams tenant, so it has one Parley tenant.
+	if prev, ok := c.installs[core.WorkspaceID(tenantID)]; ok && prev.tenant != in.Tenant {
+		return nil, fmt.Errorf("install teams tenant: %w", connector.ErrOtherTenant)
+	}
 	c.installs[core.WorkspaceID(tenantID)] = install{tenant: in.Tenant, botID: "28:" + c.cfg.AppID}
-	c.mu.Unlock()
 	return cl, nil
 }
 
-// Uninstall forgets a tenant: its activities are ignored from now on.
-func (c *Connector) Uninstall(tenantID core.WorkspaceID) {
+// Uninstall forgets a Parley tenant's Teams tenant: its activities are
+// ignored from now on. Another Parley tenant's install is left alone.
+func (c *Connector) Uninstall(tenant core.TenantID, tenantID core.WorkspaceID) {
 	c.mu.Lock()
-	delete(c.installs, tenantID)
-	c.mu.Unlock()
+	defer c.mu.Unlock()
+	if c.installs[tenantID].tenant == tenant {
+		delete(c.installs, tenantID)
+	}
 }
 
 func (c *Connector) installed(tenantID core.WorkspaceID) (install, bool) {

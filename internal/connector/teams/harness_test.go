@@ -421,6 +421,10 @@ func (e *env) harness(texts *textLog) conformance.Harness {
 	return conformance.Harness{
 		Client:  e.client,
 		Channel: e.channelRef(),
+		Tenant:  "tenant-conformance",
+		InstallAs: func(ctx context.Context, tenant core.TenantID) (connector.Client, error) {
+			return e.conn.Install(ctx, connector.Installation{Tenant: tenant, Workspace: core.WorkspaceID(e.tenant.ID)})
+		},
 		Person:  p,
 		Viewer:  &viewer{p: p, uploads: e.uploads, texts: texts},
 		Events:  e.events,

@@ -67,22 +67,46 @@ func (c *Connector) Install(ctx context.Context, in connector.Installation) (con
 		return nil, fmt.Errorf("install webex org: the token belongs to another org; reconnect with an account of the right one: %w", connector.ErrPermanent)
 	}
 	cl.tenant, cl.org, cl.self, cl.bot = in.Tenant, core.WorkspaceID(me.OrgID), me.ID, me.Type == "bot"
+	if err := c.owned(cl); err != nil {
+		return nil, err // before touching the org's webhooks
+	}
 	if c.cfg.PublicURL != "" {
 		if err := cl.ensureWebhooks(ctx, c.cfg.PublicURL, c.cfg.WebhookSecret); err != nil {
 			return nil, fmt.Errorf("install webex org: %w", err)
 		}
 	}
 	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.ownedLocked(cl); err != nil {
+		return nil, err
+	}
 	c.installs[cl.org] = cl
-	c.mu.Unlock()
 	return cl, nil
 }
 
-// Uninstall forgets an org: its deliveries are ignored from now on.
-func (c *Connector) Uninstall(org core.WorkspaceID) {
+// owned refuses an org installed for another tenant: webhooks carry only
+// the org, so an org has one tenant.
+func (c *Connector) owned(cl *Client) error {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.ownedLocked(cl)
+}
+
+func (c *Connector) ownedLocked(cl *Client) error {
+	if prev, ok := c.installs[cl.org]; ok && prev.tenant != cl.tenant {
+		return fmt.Errorf("install webex org: %w", connector.ErrOtherTenant)
+	}
+	return nil
+}
+
+// Uninstall forgets a tenant's org: its deliveries are ignored from now
+// on. Another tenant's install of the org is left alone.
+func (c *Connector) Uninstall(tenant core.TenantID, org core.WorkspaceID) {
 	c.mu.Lock()
-	delete(c.installs, org)
-	c.mu.Unlock()
+	defer c.mu.Unlock()
+	if cl := c.installs[org]; cl != nil && cl.tenant == tenant {
+		delete(c.installs, org)
+	}
 }
 
 func (c *Connector) client(org core.WorkspaceID) (*Client, bool) {

@@ -84,8 +84,12 @@ func (e *env) user(token string) *user {
 
 func (e *env) harness(texts *textLog) conformance.Harness {
 	return conformance.Harness{
-		Client:      e.client,
-		Channel:     e.channelRef(),
+		Client:  e.client,
+		Channel: e.channelRef(),
+		Tenant:  "tenant-conformance",
+		InstallAs: func(ctx context.Context, tenant core.TenantID) (connector.Client, error) {
+			return e.conn.Install(ctx, connector.Installation{Tenant: tenant, Workspace: core.WorkspaceID(e.org.ID), Token: secret.New(e.service.Token)})
+		},
 		Person:      &person{user: e.user(e.person.Token), p: e.person, room: e.room.ID, texts: texts},
 		Viewer:      &viewer{user: e.user(e.person.Token), texts: texts},
 		Events:      e.events,

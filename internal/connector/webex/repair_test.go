@@ -47,7 +47,7 @@ func TestInstallRepairsWebhooks(t *testing.T) {
 
 	ictx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if _, err := e.conn.Install(ictx, connector.Installation{Tenant: "t", Workspace: core.WorkspaceID(e.org.ID), Token: secret.New(e.service.Token)}); err != nil {
+	if _, err := e.conn.Install(ictx, connector.Installation{Tenant: "tenant-conformance", Workspace: core.WorkspaceID(e.org.ID), Token: secret.New(e.service.Token)}); err != nil {
 		t.Fatalf("reinstall: %v", err)
 	}
 	must(svc.call(ctx, http.MethodGet, "webhooks", nil, &list))
