@@ -113,7 +113,7 @@ func (l *Lanes) run(key string, ln *lane) {
 		l.mu.Unlock()
 
 		attempts, err := l.attempt(job)
-		job.Done(err, attempts)
+		l.done(job, err, attempts)
 
 		l.mu.Lock()
 		ln.queue = ln.queue[1:]
@@ -132,7 +132,7 @@ func (l *Lanes) attempt(job Job) (attempts int, err error) {
 				}
 			}
 		}
-		err = job.Do(l.ctx)
+		err = l.do(job)
 		if job.Breaker != "" {
 			l.Breakers.Report(job.Breaker, err)
 		}
@@ -151,6 +151,25 @@ func (l *Lanes) attempt(job Job) (attempts int, err error) {
 			return try + 1, serr
 		}
 	}
+}
+
+// do makes one attempt. A panic in it (routing, rendering, a connector's
+// send) ends this delivery with ErrPanicked instead of the process: one
+// poisoned event must not stop every lane.
+func (l *Lanes) do(job Job) (err error) {
+	defer Recover(l.log, "delivery attempt", &err)
+	return job.Do(l.ctx)
+}
+
+// done reports the outcome. A panic in the callback is logged and the lane
+// goes on with its next job.
+func (l *Lanes) done(job Job, err error, attempts int) {
+	defer func() {
+		if v := recover(); v != nil {
+			LogPanic(l.log, "delivery outcome", v)
+		}
+	}()
+	job.Done(err, attempts)
 }
 
 var errDeadline = errors.New("delivery time-to-live expired")

@@ -185,3 +185,44 @@ func TestRetryAfterHoldsTheWorkspace(t *testing.T) {
 		t.Fatalf("a rate limit opened the breaker: %v", b.Open())
 	}
 }
+
+// TestPanicIsIsolated: a job that panics ends with ErrPanicked after one
+// attempt (a retry would panic again), the lane goes on with the next job,
+// and a Done callback that panics does not stop the lane either.
+func TestPanicIsIsolated(t *testing.T) {
+	l := New(quiet(), Policy{BaseBackoff: time.Millisecond})
+	defer l.Close()
+	type outcome struct {
+		err      error
+		attempts int
+	}
+	got := make(chan outcome, 3)
+	var tries atomic.Int32
+	l.Submit("lane", Job{
+		Do: func(context.Context) error {
+			tries.Add(1)
+			var m map[string]int
+			m["poison"]++ // a nil-map write: a runtime panic
+			return nil
+		},
+		Done: func(err error, n int) { got <- outcome{err, n} },
+	})
+	l.Submit("lane", Job{Do: func(context.Context) error { return nil }, Done: func(error, int) { panic("in done") }})
+	l.Submit("lane", Job{Do: func(context.Context) error { return nil }, Done: func(err error, n int) { got <- outcome{err, n} }})
+
+	first := <-got
+	if !errors.Is(first.err, ErrPanicked) || first.attempts != 1 || tries.Load() != 1 {
+		t.Fatalf("panicking job: %v after %d attempts (%d tries), want ErrPanicked after 1", first.err, first.attempts, tries.Load())
+	}
+	if Reason(first.err) != "panic" || !Permanent(first.err) {
+		t.Fatalf("Reason = %q, Permanent = %v", Reason(first.err), Permanent(first.err))
+	}
+	select {
+	case next := <-got:
+		if next.err != nil {
+			t.Fatalf("the job after the panics: %v", next.err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the lane stopped after a panic")
+	}
+}

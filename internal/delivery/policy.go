@@ -47,7 +47,7 @@ func (p Policy) next(err error, try int) (time.Duration, bool) {
 func Permanent(err error) bool {
 	var unsupported *connector.UnsupportedError
 	return errors.Is(err, connector.ErrPermanent) || errors.Is(err, connector.ErrNotFound) ||
-		errors.As(err, &unsupported) || errors.Is(err, context.Canceled)
+		errors.As(err, &unsupported) || errors.Is(err, context.Canceled) || errors.Is(err, ErrPanicked)
 }
 
 // Reason is a content-free label for an error, for logs and metrics.
@@ -57,6 +57,8 @@ func Reason(err error) string {
 	switch {
 	case err == nil:
 		return "ok"
+	case errors.Is(err, ErrPanicked):
+		return "panic"
 	case errors.As(err, &rl):
 		return "rate_limited"
 	case errors.As(err, &unsupported):

@@ -3,11 +3,15 @@ package gateway
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"strings"
 	"sync"
 	"time"
 
 	"parley/internal/bus"
 	"parley/internal/core"
+	"parley/internal/delivery"
+	"parley/internal/store"
 )
 
 // heartbeat is how often in-flight deliveries tell the bus they are still
@@ -39,30 +43,114 @@ func (g *Gateway) consume(ctx context.Context) {
 		if !inflight.add(d) {
 			return // a redelivery of what is still being delivered
 		}
-		ack := func() {
-			inflight.remove(d.ID)
-			_ = d.Ack()
-		}
-		plain, err := g.vault.Open(ctx, d.Tenant, d.Data, eventAAD(d.Tenant))
-		if err != nil {
-			g.log.Error("undecryptable event dropped", "tenant", g.vault.Pseudonym(string(d.Tenant)), "err", err)
-			ack()
-			return
-		}
-		var ev core.Event
-		if err := json.Unmarshal(plain, &ev); err != nil {
-			g.log.Error("undecodable event dropped", "err", err)
-			ack()
-			return
-		}
-		if err := g.catchup.Seen(ctx, ev); err != nil {
-			g.log.Warn("catch-up cursor not recorded", "err", err)
-		}
-		g.hold.offer(ev, func() { g.router.Route(runCtx, ev, func(error) { ack() }) })
+		g.handle(ctx, runCtx, d, inflight)
 	})
 	if err != nil && ctx.Err() == nil {
 		g.log.Error("bus consumer stopped", "err", err)
 	}
+}
+
+// handle decrypts, decodes and routes one bus message. A panic anywhere on
+// its way — here, in routing, or in a delivery attempt — sets the event
+// aside as a dead letter and acknowledges it, so that a poisoned event is
+// handled once instead of coming back first after every restart.
+func (g *Gateway) handle(ctx, runCtx context.Context, d bus.Delivery, inflight *inflight) {
+	ack := func() {
+		inflight.remove(d.ID)
+		_ = d.Ack()
+	}
+	var ev *core.Event // once decoded, for the sender's notice
+	defer func() {
+		if v := recover(); v != nil {
+			delivery.LogPanic(g.log, "consume", v)
+			g.setAside(ctx, d, ev, "consume", "panic while consuming", inflight)
+		}
+	}()
+	plain, err := g.vault.Open(ctx, d.Tenant, d.Data, eventAAD(d.Tenant))
+	if err != nil {
+		g.log.Error("undecryptable event dropped", "tenant", g.vault.Pseudonym(string(d.Tenant)), "err", err)
+		ack()
+		return
+	}
+	ev = new(core.Event)
+	if err := json.Unmarshal(plain, ev); err != nil {
+		g.log.Error("undecodable event dropped", "err", err)
+		ack()
+		return
+	}
+	if ev.Tenant != d.Tenant {
+		// Sealed for d.Tenant (the seal binds it), so only a bug could
+		// get here; never route it under the other tenant.
+		g.log.Error("event dropped: its tenant differs from its bus subject's", "tenant", g.vault.Pseudonym(string(d.Tenant)))
+		ack()
+		return
+	}
+	if err := g.catchup.Seen(ctx, *ev); err != nil {
+		g.log.Warn("catch-up cursor not recorded", "err", err)
+	}
+	e := *ev
+	g.hold.offer(e, func() {
+		// Routing may run later, from catch-up's goroutine: isolate it
+		// here, not only above.
+		defer func() {
+			if v := recover(); v != nil {
+				delivery.LogPanic(g.log, "route", v)
+				g.setAside(runCtx, d, &e, "route", "panic in routing", inflight)
+			}
+		}()
+		g.router.Route(runCtx, e, func(err error) {
+			if errors.Is(err, delivery.ErrPanicked) {
+				g.setAside(runCtx, d, &e, "delivery", deadLetterReason(err), inflight)
+				return
+			}
+			ack()
+		})
+	})
+}
+
+// deadLetterReason keeps the part of a delivery error that says where it
+// panicked ("to slack: delivery attempt: panicked"); delivery errors carry
+// no content.
+func deadLetterReason(err error) string {
+	var parts []string
+	for _, line := range strings.Split(err.Error(), "\n") {
+		if strings.HasSuffix(line, delivery.ErrPanicked.Error()) {
+			parts = append(parts, line)
+		}
+	}
+	return "panic in delivery " + strings.Join(parts, "; ")
+}
+
+// setAside parks a poisoned event in the store as a dead letter, still
+// sealed as it was on the bus and kept no longer than the bus would have
+// kept it, counts it, tells the sender where the event is known, and
+// acknowledges it. If the store cannot take it, the event goes back to the
+// bus for a later try rather than being lost.
+func (g *Gateway) setAside(ctx context.Context, d bus.Delivery, ev *core.Event, stage, reason string, inflight *inflight) {
+	defer inflight.remove(d.ID)
+	now := time.Now()
+	err := g.store.PutDeadLetter(context.WithoutCancel(ctx), store.DeadLetter{
+		Tenant: d.Tenant, ID: d.ID, Sealed: d.Data, Reason: reason, Time: now, Expires: now.Add(g.cfg.Bus.MaxAge),
+	})
+	switch {
+	case errors.Is(err, store.ErrExists):
+		// Parked before (a crash between parking and acking).
+	case err != nil:
+		g.log.Error("poisoned event not set aside; it will be tried again", "stage", stage, "err", err)
+		_ = d.Nak(time.Minute)
+		return
+	default:
+		platform := "unknown"
+		if ev != nil {
+			platform = string(ev.Source.Platform)
+		}
+		g.metrics.DeadLetters.WithLabelValues(platform, stage).Inc()
+		g.log.Warn("event set aside as a dead letter", "stage", stage, "platform", platform, "tenant", g.vault.Pseudonym(string(d.Tenant)))
+		if ev != nil && stage != "delivery" { // a delivery's failure was already noticed per destination
+			g.router.NotifySetAside(context.WithoutCancel(ctx), *ev)
+		}
+	}
+	_ = d.Ack()
 }
 
 // inflight tracks deliveries between handling and acknowledgement.

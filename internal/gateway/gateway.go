@@ -18,6 +18,7 @@ import (
 	"parley/internal/bus"
 	"parley/internal/catchup"
 	"parley/internal/config"
+	"parley/internal/connector"
 	"parley/internal/core"
 	"parley/internal/delivery"
 	"parley/internal/metrics"
@@ -31,6 +32,11 @@ import (
 
 // Gateway is a running Parley node.
 type Gateway struct {
+	// WrapClient, if set before Start, wraps each installed workspace's
+	// client: fault injection for tests (a connector that panics on one
+	// message). Nil in production.
+	WrapClient func(w store.Workspace, c connector.Client) connector.Client
+
 	cfg *config.Config
 	log *slog.Logger
 

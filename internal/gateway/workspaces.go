@@ -93,6 +93,9 @@ func (g *Gateway) install(ctx context.Context, w store.Workspace) error {
 	if err != nil {
 		return err
 	}
+	if g.WrapClient != nil {
+		client = g.WrapClient(w, client)
+	}
 	g.clients.set(w.Tenant, w.Platform, w.ID, client, w.Name)
 	return nil
 }

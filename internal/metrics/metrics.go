@@ -22,6 +22,8 @@ type Metrics struct {
 	Latency    *prometheus.HistogramVec // platform
 	Notices    *prometheus.CounterVec   // platform (source)
 	Unhealthy  *prometheus.GaugeVec     // platform, workspace pseudonym
+	// DeadLetters counts events set aside because handling them panicked.
+	DeadLetters *prometheus.CounterVec // platform (source), stage
 }
 
 // New registers Parley's metrics with a fresh registry.
@@ -50,8 +52,11 @@ func New() *Metrics {
 		Unhealthy: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "parley_workspace_unhealthy", Help: "1 while a workspace's credentials are rejected.",
 		}, []string{"platform", "workspace"}),
+		DeadLetters: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "parley_dead_letters_total", Help: "Events set aside (dead-lettered) because handling them panicked, by source platform and stage (consume, route, delivery).",
+		}, []string{"platform", "stage"}),
 	}
-	m.reg.MustRegister(m.Accepted, m.Rejected, m.Deliveries, m.Retries, m.Latency, m.Notices, m.Unhealthy,
+	m.reg.MustRegister(m.Accepted, m.Rejected, m.Deliveries, m.Retries, m.Latency, m.Notices, m.Unhealthy, m.DeadLetters,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

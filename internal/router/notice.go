@@ -19,15 +19,36 @@ func (r *Router) notifySender(ctx context.Context, ev core.Event, dest core.Chan
 	if ev.Kind != core.Posted || errors.Is(err, context.Canceled) {
 		return
 	}
-	src, cerr := r.clients.Client(ev.Tenant, ev.Source.Platform, ev.Source.Workspace)
-	if cerr != nil {
-		return
-	}
 	where := string(dest.Platform)
 	if n := r.names(ev.Tenant, dest.Platform, dest.Workspace); n != "" {
 		where = n + " (" + where + ")"
 	}
-	text := fmt.Sprintf("⚠️ Parley could not deliver this message to %s: %s.", where, explain(err))
+	r.notice(ctx, ev, fmt.Sprintf("⚠️ Parley could not deliver this message to %s: %s.", where, explain(err)))
+}
+
+// NotifySetAside tells the author of a new message that Parley set it aside
+// without relaying it anywhere, because handling it failed before any
+// destination was tried.
+func (r *Router) NotifySetAside(ctx context.Context, ev core.Event) {
+	if ev.Kind != core.Posted {
+		return
+	}
+	r.notice(ctx, ev, "⚠️ Parley could not relay this message: "+explain(delivery.ErrPanicked)+".")
+}
+
+// notice posts text in the thread of ev's message at its source. The source
+// connector may be the one that panicked, so a panic here only loses the
+// notice.
+func (r *Router) notice(ctx context.Context, ev core.Event, text string) {
+	defer func() {
+		if v := recover(); v != nil {
+			delivery.LogPanic(r.log, "failure notice", v)
+		}
+	}()
+	src, cerr := r.clients.Client(ev.Tenant, ev.Source.Platform, ev.Source.Workspace)
+	if cerr != nil {
+		return
+	}
 	msg := connector.Message{Body: richtext.Plain(text), Author: core.Author{Name: "Parley"}}
 	root := ev.Thread
 	if root == "" {
@@ -46,6 +67,8 @@ func (r *Router) notifySender(ctx context.Context, ev core.Event, dest core.Chan
 func explain(err error) string {
 	var unsupported *connector.UnsupportedError
 	switch {
+	case errors.Is(err, delivery.ErrPanicked):
+		return "Parley hit an internal error on it and set it aside for an administrator"
 	case errors.As(err, &unsupported):
 		return fmt.Sprintf("%s cannot show this kind of message", unsupported.Platform)
 	case errors.Is(err, connector.ErrAuth):

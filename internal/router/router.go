@@ -78,8 +78,11 @@ func New(o Options) *Router {
 func (r *Router) SetLinks(all []store.Link) { r.links.Store(indexLinks(all)) }
 
 // Route submits ev to every destination of its room and calls done once
-// all of them finished (delivered, or given up on). done receives the first
-// error, if any.
+// all of them finished (delivered, or given up on). done receives every
+// destination's error joined (nil if all delivered); one that wraps
+// delivery.ErrPanicked means the event is poisoned and should be set aside.
+// A panic in Route itself propagates: the caller owns the event and
+// isolates it (the gateway dead-letters it).
 func (r *Router) Route(ctx context.Context, ev core.Event, done func(error)) {
 	dests := r.links.Load().destinations(ev.Tenant, ev.Source)
 	if len(dests) == 0 {
@@ -93,9 +96,9 @@ func (r *Router) Route(ctx context.Context, ev core.Event, done func(error)) {
 	}
 
 	var (
-		mu       sync.Mutex
-		pending  = len(dests)
-		firstErr error
+		mu      sync.Mutex
+		pending = len(dests)
+		errs    []error
 	)
 	finish := func(dest core.ChannelRef, err error, attempts int) {
 		if r.observe != nil {
@@ -107,11 +110,11 @@ func (r *Router) Route(ctx context.Context, ev core.Event, done func(error)) {
 		}
 		mu.Lock()
 		defer mu.Unlock()
-		if err != nil && firstErr == nil {
-			firstErr = err
+		if err != nil {
+			errs = append(errs, fmt.Errorf("to %s: %w", dest.Platform, err))
 		}
 		if pending--; pending == 0 {
-			done(firstErr)
+			done(errors.Join(errs...))
 		}
 	}
 	deadline := ev.Time.Add(r.ttl)

@@ -16,11 +16,13 @@ import (
 	"time"
 
 	"parley/internal/config"
+	"parley/internal/connector"
 	gchatemu "parley/internal/emulator/gchat"
 	slackemu "parley/internal/emulator/slack"
 	teamsemu "parley/internal/emulator/teams"
 	webexemu "parley/internal/emulator/webex"
 	"parley/internal/gateway"
+	"parley/internal/store"
 	"parley/internal/tlsconf"
 )
 
@@ -42,6 +44,9 @@ type Options struct {
 	// BusURL, when set, makes the gateway use an external NATS JetStream
 	// server instead of the embedded one (the scale-out configuration).
 	BusURL string
+	// WrapClient, when set, wraps each workspace client the gateway
+	// installs (fault injection for tests).
+	WrapClient func(store.Workspace, connector.Client) connector.Client
 	// BenchChannels adds that many extra linked channel pairs (acme
 	// bench-N ↔ globex bench-N) for benchmarks that spread load the way
 	// many conversations do.
@@ -209,6 +214,7 @@ func Start(ctx context.Context, o Options) (sb *Sandbox, err error) {
 			return nil, err
 		}
 		sb.gw = gateway.New(cfg, o.Logger)
+		sb.gw.WrapClient = o.WrapClient
 		if err := sb.gw.Start(ctx); err != nil {
 			return nil, fmt.Errorf("gateway: %w", err)
 		}
