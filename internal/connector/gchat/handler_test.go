@@ -13,6 +13,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"parley/internal/connector"
 	"parley/internal/connector/conformance"
 	"parley/internal/core"
 	"parley/internal/secret"
@@ -278,4 +279,19 @@ func TestPushHandling(t *testing.T) {
 			t.Fatalf("status %d", rec.Code)
 		}
 	})
+}
+
+// TestSpaceStaysWithItsTenant: space names are global, so another
+// tenant's domain client cannot take over a space already bound: its
+// events keep going to, and are attributed to, the first tenant.
+func TestSpaceStaysWithItsTenant(t *testing.T) {
+	e := newHandlerEnv(t)
+	intruder := &Client{conn: e.client.conn, id: newIdentity("t2", "intruder.example", time.Now), watched: map[string]bool{},
+		users: ttlcache.New[string, core.Author](time.Minute, 100, time.Now)}
+	if err := e.client.conn.bindSpace(testSpace, intruder); !errors.Is(err, connector.ErrOtherTenant) {
+		t.Fatalf("binding another tenant's client to the space: %v, want ErrOtherTenant", err)
+	}
+	if cl, ok := e.client.conn.clientForSpace(testSpace); !ok || cl.id.tenant != "t1" {
+		t.Fatal("the space changed tenant")
+	}
 }
