@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 
 	"parley/internal/store"
@@ -24,7 +25,7 @@ type KEKVersion struct {
 }
 
 // KEKFileVersions lists the versions of the key file at path, with how
-// many of the store's keys each wraps, ordered by name.
+// many of the store's keys each wraps, oldest first.
 func KEKFileVersions(ctx context.Context, path string, keys store.Store) ([]KEKVersion, error) {
 	kf, err := readKeyFile(path)
 	if err != nil {
@@ -38,7 +39,7 @@ func KEKFileVersions(ctx context.Context, path string, keys store.Store) ([]KEKV
 	for id := range kf.Keys {
 		out = append(out, KEKVersion{ID: id, Primary: id == kf.Primary, Wraps: uses[id]})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	sort.Slice(out, func(i, j int) bool { return versionLess(out[i].ID, out[j].ID) })
 	return out, nil
 }
 
@@ -70,6 +71,16 @@ func RetireKEKFile(ctx context.Context, path, id string, keys store.Store) error
 		return fmt.Errorf("retire kek version: %w", err)
 	}
 	return nil
+}
+
+// versionLess orders file-2 before file-10.
+func versionLess(a, b string) bool {
+	na, ea := strconv.Atoi(strings.TrimPrefix(a, "file-"))
+	nb, eb := strconv.Atoi(strings.TrimPrefix(b, "file-"))
+	if ea == nil && eb == nil {
+		return na < nb
+	}
+	return a < b
 }
 
 func wrapsByVersion(ctx context.Context, keys store.Store) (map[string]int, error) {
