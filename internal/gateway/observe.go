@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -52,10 +53,23 @@ func (o observer) Delivered(ctx context.Context, ev core.Event, dest core.Channe
 }
 
 // countInbound wraps a platform's inbound handler to count what it accepted
-// and rejected, by reason, from the status it answered.
-func countInbound(m *metrics.Metrics, p core.Platform, h http.Handler) http.Handler {
+// and rejected, by reason, from the status it answered. A panic in the
+// handler (a request that trips a parser bug) is recovered here rather than
+// by net/http, which would log the panic's value — possibly message text —
+// to standard error: the platform gets a 500 and retries a few times, as
+// for any server error, and the log gets the stack only.
+func countInbound(m *metrics.Metrics, log *slog.Logger, p core.Platform, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		defer func() {
+			if v := recover(); v != nil {
+				delivery.LogPanic(log.With("platform", p), "inbound request", v)
+				m.Rejected.WithLabelValues(string(p), "panic").Inc()
+				if !sw.wrote {
+					http.Error(w, "internal error", http.StatusInternalServerError)
+				}
+			}
+		}()
 		h.ServeHTTP(sw, r)
 		switch sw.status {
 		case http.StatusOK, http.StatusAccepted, http.StatusCreated, http.StatusNoContent:
@@ -84,11 +98,17 @@ func rejectReason(status int) string {
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	wrote  bool
 }
 
 func (s *statusWriter) WriteHeader(code int) {
-	s.status = code
+	s.status, s.wrote = code, true
 	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusWriter) Write(b []byte) (int, error) {
+	s.wrote = true
+	return s.ResponseWriter.Write(b)
 }
 
 func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
