@@ -4,15 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
-
-	"parley/internal/tlsconf"
 )
 
 // Bus is an open connection to the event stream. Its methods are safe for
@@ -52,7 +49,11 @@ func Open(ctx context.Context, opts Options) (*Bus, error) {
 		}
 		connOpts = append(connOpts, nats.InProcessServer(b.srv))
 	} else {
-		connOpts = append(connOpts, externalOptions(o)...)
+		ext, err := externalOptions(o)
+		if err != nil {
+			return nil, err
+		}
+		connOpts = append(connOpts, ext...)
 	}
 	if b.nc, err = nats.Connect(url, connOpts...); err != nil {
 		b.stopServer()
@@ -69,9 +70,18 @@ func Open(ctx context.Context, opts Options) (*Bus, error) {
 	return b, nil
 }
 
-// externalOptions keep a cluster connection alive across server restarts
-// and apply Parley's TLS policy to tls:// URLs.
-func externalOptions(o Options) []nats.Option {
+// externalOptions keep a cluster connection alive across server restarts,
+// apply Parley's TLS policy and credentials, and refuse plaintext beyond
+// loopback unless allowed.
+func externalOptions(o Options) ([]nats.Option, error) {
+	t, err := o.checkTransport()
+	if err != nil {
+		return nil, err
+	}
+	sec, err := o.securityOptions(t)
+	if err != nil {
+		return nil, err
+	}
 	log := o.Logger
 	opts := []nats.Option{
 		nats.MaxReconnects(-1),
@@ -82,10 +92,7 @@ func externalOptions(o Options) []nats.Option {
 		}),
 		nats.ReconnectHandler(func(*nats.Conn) { log.Warn("bus: reconnected to NATS") }),
 	}
-	if strings.HasPrefix(o.URL, "tls://") {
-		opts = append(opts, nats.Secure(tlsconf.Client(nil)))
-	}
-	return opts
+	return append(opts, sec...), nil
 }
 
 // ensureStream creates the stream or brings an existing one to the current

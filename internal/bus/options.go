@@ -1,10 +1,13 @@
 package bus
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
 	"time"
+
+	"parley/internal/secret"
 )
 
 // Options configures Open. The zero value of every field but DataDir (or
@@ -13,11 +16,30 @@ type Options struct {
 	// DataDir holds the embedded server's JetStream store, in
 	// DataDir/jetstream (mode 0700). Required unless URL is set.
 	DataDir string
-	// URL, when set, connects to an external NATS server or cluster (for
-	// example "nats://127.0.0.1:4222", or "tls://…" to use Parley's TLS
-	// policy) instead of starting the embedded server. It may carry
-	// credentials, so it is never logged.
+	// URL, when set, connects to an external NATS server or cluster
+	// ("tls://nats.example.com:4222", or a comma-separated list) instead of
+	// starting the embedded server. A tls:// URL gets Parley's TLS policy
+	// and verifies the server; nats:// (plaintext) is refused to any host
+	// but loopback unless AllowPlaintext. It may carry credentials, so it
+	// is never logged.
 	URL string
+	// CAFile holds the PEM CA certificates trusted for a tls:// URL;
+	// empty: RootCAs.
+	CAFile string
+	// RootCAs are trusted for a tls:// URL when CAFile is empty; nil: the
+	// system roots.
+	RootCAs *x509.CertPool
+	// CertFile and KeyFile are a PEM client certificate and its key,
+	// presented for mutual TLS.
+	CertFile, KeyFile string
+	// Creds is the contents of a NATS user credentials (.creds) file: the
+	// user JWT and its nkey seed.
+	Creds secret.Secret
+	// NKeySeed is a NATS user nkey seed (SU…), for a server that lists
+	// nkeys rather than JWTs. At most one of Creds and NKeySeed.
+	NKeySeed secret.Secret
+	// AllowPlaintext permits a nats:// URL to a host that is not loopback.
+	AllowPlaintext bool
 	// Stream names the JetStream stream and is the first token of every
 	// subject. Default "PARLEY_EVENTS". Nodes sharing a cluster share it.
 	Stream string
@@ -49,6 +71,9 @@ const dedupeWindow = 10 * time.Minute
 func (o Options) withDefaults() (Options, error) {
 	if o.URL == "" && o.DataDir == "" {
 		return o, errors.New("bus: options: DataDir is required for the embedded server (or set URL for an external NATS)")
+	}
+	if o.URL == "" && (o.CAFile != "" || o.CertFile != "" || o.KeyFile != "" || !o.Creds.IsZero() || !o.NKeySeed.IsZero()) {
+		return o, errors.New("bus: options: a CA, client certificate or credentials are set but there is no URL; the embedded server has no network listener to use them on")
 	}
 	if o.Stream == "" {
 		o.Stream = DefaultStream

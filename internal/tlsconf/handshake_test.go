@@ -209,3 +209,52 @@ func selfSigned(t *testing.T, host string) tls.Certificate {
 	}
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
 }
+
+// A client certificate from IssueClient passes a server that verifies
+// clients against the CA; a server certificate, or one from another CA,
+// does not.
+func TestIssueClientMutualTLS(t *testing.T) {
+	ca := newCA(t)
+	serverCert, err := ca.Issue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	clientCert, err := ca.IssueClient("parley-bus")
+	if err != nil {
+		t.Fatalf("IssueClient: %v", err)
+	}
+	foreign, err := newCA(t).IssueClient("parley-bus")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if clientCert.Leaf.Subject.CommonName != "parley-bus" {
+		t.Errorf("common name = %q", clientCert.Leaf.Subject.CommonName)
+	}
+	if _, err := ca.IssueClient(""); err == nil {
+		t.Error("empty name accepted")
+	}
+	tests := []struct {
+		name    string
+		certs   []tls.Certificate
+		wantErr bool
+	}{
+		{name: "client certificate", certs: []tls.Certificate{clientCert}},
+		{name: "no certificate", wantErr: true},
+		{name: "server certificate as client", certs: []tls.Certificate{serverCert}, wantErr: true},
+		{name: "another CA's client certificate", certs: []tls.Certificate{foreign}, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			server := Server(serverCert)
+			server.ClientAuth = tls.RequireAndVerifyClientCert
+			server.ClientCAs = ca.Pool()
+			client := Client(ca.Pool())
+			client.ServerName = "localhost"
+			client.Certificates = tt.certs
+			_, serverErr, _ := handshake(t, server, client)
+			if tt.wantErr != (serverErr != nil) {
+				t.Fatalf("server handshake error = %v, want error: %v", serverErr, tt.wantErr)
+			}
+		})
+	}
+}
