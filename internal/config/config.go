@@ -53,11 +53,24 @@ type Keys struct {
 
 // Bus configures the event bus.
 type Bus struct {
-	// URL of an external NATS JetStream cluster; empty runs JetStream
-	// embedded in the process with its store in DataDir.
+	// URL of an external NATS JetStream cluster (tls://host:4222, or a
+	// comma-separated list); empty runs JetStream embedded in the process
+	// with its store in DataDir.
 	URL string `yaml:"url"`
 	// MaxAge caps how long an undelivered event stays on the bus.
 	MaxAge time.Duration `yaml:"max_age"`
+	// CAFile holds the CA certificates trusted for a tls:// URL; empty:
+	// tls.ca_file, else the system roots.
+	CAFile string `yaml:"ca_file"`
+	// CertFile and KeyFile are a client certificate for mutual TLS.
+	CertFile string `yaml:"cert_file"`
+	KeyFile  string `yaml:"key_file"`
+	// Creds is a NATS user credentials file (JWT and seed), usually
+	// file:/path/parley.creds; NKeySeed a user nkey seed. One at most.
+	Creds    SecretRef `yaml:"creds"`
+	NKeySeed SecretRef `yaml:"nkey_seed"`
+	// AllowPlaintext permits a nats:// URL to a host that is not loopback.
+	AllowPlaintext bool `yaml:"allow_plaintext"`
 }
 
 // Store configures the database.

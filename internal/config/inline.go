@@ -18,6 +18,8 @@ func (c *Config) InlineSecrets() []string {
 	check("teams.app_secret", c.Teams.AppSecret)
 	check("gchat.service_account_key", c.GChat.ServiceAccountKey)
 	check("webex.webhook_secret", c.Webex.WebhookSecret)
+	check("bus.creds", c.Bus.Creds)
+	check("bus.nkey_seed", c.Bus.NKeySeed)
 	for i, t := range c.Tenants {
 		for j, w := range t.Workspaces {
 			check(fmt.Sprintf("tenants[%d].workspaces[%d].bot_token", i, j), w.BotToken)

@@ -121,7 +121,7 @@ func (c *Config) applyDefaults(dir string) {
 	if c.Admin.Listen == "" {
 		c.Admin.Listen = "127.0.0.1:8444"
 	}
-	for _, p := range []*string{&c.Public.CertFile, &c.Public.KeyFile, &c.Admin.CertFile, &c.Admin.KeyFile, &c.TLS.CAFile, &c.Store.Path} {
+	for _, p := range []*string{&c.Public.CertFile, &c.Public.KeyFile, &c.Admin.CertFile, &c.Admin.KeyFile, &c.TLS.CAFile, &c.Store.Path, &c.Bus.CAFile, &c.Bus.CertFile, &c.Bus.KeyFile} {
 		if *p != "" {
 			*p = abs(dir, *p)
 		}

@@ -61,6 +61,8 @@ func (c *Config) Validate() error {
 			add("%s: %q must be an https URL", name, u)
 		}
 	}
+	errs = append(errs, c.validateBus()...)
+	errs = append(errs, c.validateAdmin()...)
 	errs = append(errs, c.validateTenants()...)
 	return errors.Join(errs...)
 }

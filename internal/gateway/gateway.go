@@ -98,7 +98,10 @@ func (g *Gateway) Start(ctx context.Context) (err error) {
 	if err := g.vault.LoadPseudonymKey(ctx); err != nil {
 		return fmt.Errorf("keys: %w", err)
 	}
-	if g.bus, err = bus.Open(ctx, bus.Options{DataDir: g.cfg.DataDir, URL: g.cfg.Bus.URL, MaxAge: g.cfg.Bus.MaxAge, Logger: g.log}); err != nil {
+	b := g.cfg.Bus
+	if g.bus, err = bus.Open(ctx, bus.Options{DataDir: g.cfg.DataDir, URL: b.URL, MaxAge: b.MaxAge, Logger: g.log,
+		CAFile: b.CAFile, RootCAs: roots, CertFile: b.CertFile, KeyFile: b.KeyFile,
+		Creds: b.Creds.Value, NKeySeed: b.NKeySeed.Value, AllowPlaintext: b.AllowPlaintext}); err != nil {
 		return fmt.Errorf("bus: %w", err)
 	}
 

@@ -2,12 +2,17 @@ package sandbox
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nkeys"
 	"github.com/slack-go/slack"
+
+	"parley/internal/tlsconf"
 )
 
 // startNATS runs a JetStream server on a fixed loopback port and store, so
@@ -86,4 +91,61 @@ func TestBusOutageIsNeverAcknowledged(t *testing.T) {
 		}
 		return find(msgs, "after the bus outage") != nil
 	})
+}
+
+// TestGatewayOverTLSBus runs the gateway on an external NATS that demands
+// TLS and an nkey user, configured the way an operator would (tls:// URL,
+// bus.ca_file, bus.nkey_seed as a file: reference): messages relay.
+func TestGatewayOverTLSBus(t *testing.T) {
+	ca, err := tlsconf.NewCA("bus CA")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := ca.Issue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	user, err := nkeys.CreateUser()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := user.PublicKey()
+	seed, _ := user.Seed()
+	ns, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true,
+		TLSConfig: tlsconf.Server(cert), TLSTimeout: 5, Nkeys: []*server.NkeyUser{{Nkey: pub}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go ns.Start()
+	t.Cleanup(func() { ns.Shutdown(); ns.WaitForShutdown() })
+	if !ns.ReadyForConnections(10 * time.Second) {
+		t.Fatal("NATS did not start")
+	}
+	dir := t.TempDir()
+	caFile, err := ca.WriteFiles(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seedFile := filepath.Join(dir, "parley.nk")
+	if err := os.WriteFile(seedFile, seed, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w := startWorld(t, func(o *Options) {
+		o.BusURL = strings.Replace(ns.ClientURL(), "nats://", "tls://", 1)
+		o.BusCAFile, o.BusNKeySeedFile = caFile, seedFile
+	})
+	conns, err := ns.Connz(&server.ConnzOptions{Username: true})
+	if err != nil || len(conns.Conns) == 0 {
+		t.Fatalf("the gateway is not connected to the bus: %v", err)
+	}
+	for _, c := range conns.Conns {
+		if c.TLSVersion == "" || c.AuthorizedUser != pub {
+			t.Errorf("bus connection: TLS %q, user %q; want TLS as %s", c.TLSVersion, c.AuthorizedUser, pub)
+		}
+	}
+	acme, globex := w.ws("acme"), w.ws("globex")
+	if _, _, err := w.api(w.person(acme, "alice")).PostMessage(w.linked(acme), slack.MsgOptionText("over the TLS bus", false)); err != nil {
+		t.Fatal(err)
+	}
+	w.await(globex, w.linked(globex), "relay over the TLS bus", func(msgs []slack.Message) bool { return find(msgs, "over the TLS bus") != nil })
 }

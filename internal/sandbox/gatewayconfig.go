@@ -22,6 +22,7 @@ type gatewayConfig struct {
 	dataDir, listen, publicURL, adminListen string
 	certFile, keyFile, caFile               string
 	slackAPI, webexAPI, busURL              string
+	busCAFile, busNKeySeedFile              string
 	demo                                    *slackDemo
 	teams                                   *teamsDemo
 	teamsEmu                                *teamsemu.Emulator
@@ -94,7 +95,7 @@ func (c gatewayConfig) write(path string, s *secrets, signing, adminToken string
 		"public":   map[string]any{"listen": c.listen, "url": c.publicURL, "cert_file": c.certFile, "key_file": c.keyFile},
 		"admin":    map[string]any{"listen": c.adminListen, "token": adminRef},
 		"tls":      map[string]any{"ca_file": c.caFile},
-		"bus":      map[string]any{"url": c.busURL},
+		"bus":      c.bus(),
 		"slack":    map[string]any{"signing_secret": signingRef, "api_url": c.slackAPI},
 		"teams": map[string]any{
 			"app_id": c.teams.appID, "app_secret": teamsSecretRef, "tenant_id": c.teams.tenant.ID,
@@ -120,6 +121,19 @@ func (c gatewayConfig) write(path string, s *secrets, signing, adminToken string
 	}
 	header := "# Written by `parley sandbox`; run with: parley serve --config " + filepath.Base(path) + "\n"
 	return os.WriteFile(path, append([]byte(header), b...), 0o600)
+}
+
+// bus is the bus section: embedded by default, or the external NATS a test
+// names, with its CA and credentials when given.
+func (c gatewayConfig) bus() map[string]any {
+	b := map[string]any{"url": c.busURL}
+	if c.busCAFile != "" {
+		b["ca_file"] = c.busCAFile
+	}
+	if c.busNKeySeedFile != "" {
+		b["nkey_seed"] = "file:" + c.busNKeySeedFile
+	}
+	return b
 }
 
 // secrets writes sandbox secrets as files that the config references.
