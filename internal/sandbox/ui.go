@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"bytes"
 	"context"
 	_ "embed"
 	"encoding/json"
@@ -26,15 +27,19 @@ type ui struct {
 
 func newUI(m *Manifest, c *http.Client) http.Handler {
 	u := &ui{m: m, client: c, names: map[string]string{}}
+	token := randomHex(32)
+	page := bytes.Replace(uiPage, []byte(pageTokenMarker), []byte(token), 1)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'")
-		_, _ = w.Write(uiPage)
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+		w.Header().Set("Cache-Control", "no-store") // it carries the page token
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		_, _ = w.Write(page)
 	})
-	mux.HandleFunc("GET /api/state", u.state)
-	mux.HandleFunc("POST /api/post", u.post)
-	return mux
+	mux.Handle("GET /api/state", pageOnly(token, http.HandlerFunc(u.state)))
+	mux.Handle("POST /api/post", pageOnly(token, http.HandlerFunc(u.post)))
+	return loopbackHostOnly(mux)
 }
 
 type uiChannel struct {
