@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -148,4 +149,17 @@ func TestGatewayOverTLSBus(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.await(globex, w.linked(globex), "relay over the TLS bus", func(msgs []slack.Message) bool { return find(msgs, "over the TLS bus") != nil })
+}
+
+// A gateway that must not start makes Start fail with the reason, having
+// stopped what it had started: plaintext to a bus beyond loopback here.
+func TestStartRefusesPlaintextBus(t *testing.T) {
+	sb, err := Start(context.Background(), Options{DataDir: t.TempDir(), BusURL: "nats://parley-bus.invalid:4222"})
+	if err == nil {
+		_ = sb.Close(context.Background())
+		t.Fatal("the sandbox started with a plaintext bus beyond loopback")
+	}
+	if !strings.Contains(err.Error(), "bus.allow_plaintext") {
+		t.Errorf("error = %v, want it to name bus.allow_plaintext", err)
+	}
 }

@@ -88,9 +88,10 @@ func Start(ctx context.Context, o Options) (sb *Sandbox, err error) {
 		o.Manifest = filepath.Join(o.DataDir, "sandbox.json")
 	}
 	sb = &Sandbox{ManifestPath: o.Manifest, log: o.Logger}
+	started := sb // sb is nil once an error is returned
 	defer func() {
 		if err != nil {
-			sb.Close(context.Background())
+			_ = started.Close(context.Background())
 		}
 	}()
 
