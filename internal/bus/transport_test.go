@@ -370,3 +370,23 @@ func newTestCA(t *testing.T) *tlsconf.CA {
 	}
 	return ca
 }
+
+// FuzzParseTransport: any URL text gives a verdict or an error, never a
+// panic, and an error never quotes a password the text carries.
+func FuzzParseTransport(f *testing.F) {
+	for _, s := range []string{"nats://127.0.0.1:4222", "tls://a:1,tls://b:2", "nats://u:pw@10.0.0.5", "ws://[::1]:80", "x", ",", "nats://[::1", "tls://h:1,nats://127.0.0.1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		tr, err := ParseTransport("nats://user:S3cretPW@" + raw)
+		if err != nil {
+			if strings.Contains(err.Error(), "S3cretPW") {
+				t.Fatalf("error quotes the password: %v", err)
+			}
+			return
+		}
+		if tr.TLS && len(tr.Exposed) > 0 {
+			t.Fatalf("TLS and exposed at once: %+v", tr)
+		}
+	})
+}

@@ -137,6 +137,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(valid))
 	f.Add([]byte("tenants: [{id: x, links: [{channels: [{}]}]}]"))
 	f.Add([]byte("{"))
+	f.Add([]byte(valid + "bus: {url: 'nats://10.0.0.5:4222,tls://x', ca_file: a, allow_plaintext: true}\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		_, _ = Parse(b, "/x") // must not panic
 	})
