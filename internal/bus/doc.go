@@ -5,8 +5,11 @@
 //
 // It is NATS JetStream in both deployment modes. By default an embedded NATS
 // server runs inside the process with no network listener at all; for
-// scale-out, Options.URL points every node at a shared NATS cluster. The code
-// path above the connection is the same in both.
+// scale-out, Options.URL points every node at a shared NATS cluster, over TLS
+// with the server verified and Parley authenticated (a .creds file, an nkey
+// seed or a client certificate); plaintext is refused beyond loopback unless
+// Options.AllowPlaintext. The code path above the connection is the same in
+// both.
 //
 // The bus never sees plaintext: callers seal Message.Data with the tenant's
 // key before publishing. It never logs payloads either. Subjects are
