@@ -1,16 +1,21 @@
 // Package logging builds Parley's slog logger: JSON lines, a level, and a
 // ReplaceAttr safety net that redacts anything that looks like a credential
-// or message content even if a caller forgets to wrap it.
+// or message content even if a caller forgets to wrap it, and the paths
+// and query strings of URLs (file names, pre-signed links), which errors
+// from net/http quote whole.
 //
 // The first line of defence is the types themselves (secret.Secret,
 // richtext.Doc and core.Event print redacted); this is the second.
 package logging
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"regexp"
 	"strings"
+
+	"parley/internal/redact"
 )
 
 // New returns a JSON logger at level ("debug", "info", "warn", "error").
@@ -44,13 +49,24 @@ func Redact(groups []string, a slog.Attr) slog.Attr {
 	case slog.KindString:
 		s = a.Value.String()
 	case slog.KindAny:
-		// Errors often quote what a platform sent back.
-		if err, ok := a.Value.Any().(error); ok {
-			s = err.Error()
+		// Errors often quote what a platform sent back, and the URL
+		// they were sending to.
+		switch v := a.Value.Any().(type) {
+		case error:
+			s = v.Error()
+		case fmt.Stringer: // *url.URL among others
+			s = v.String()
 		}
 	}
-	if s != "" && tokenPattern.MatchString(s) {
-		return slog.String(a.Key, tokenPattern.ReplaceAllString(s, redacted))
+	if s == "" {
+		return a
+	}
+	r := redact.Text(s)
+	if tokenPattern.MatchString(r) {
+		r = tokenPattern.ReplaceAllString(r, redacted)
+	}
+	if r != s {
+		return slog.String(a.Key, r)
 	}
 	return a
 }
