@@ -26,11 +26,12 @@ var _ connector.Connector = (*Connector)(nil)
 // New returns a Google Chat connector. It does no I/O.
 func New(cfg Config) *Connector {
 	cfg = cfg.withDefaults()
+	chatKeys, oidcKeys := newKeys(cfg)
 	return &Connector{
 		cfg: cfg,
 		verify: &verifier{
-			chatKeys:      newKeySet(cfg.ChatCertsURL, x509Certs, cfg.HTTPClient, cfg.Now),
-			oidcKeys:      newKeySet(cfg.OIDCJWKSURL, jwks, cfg.HTTPClient, cfg.Now),
+			chatKeys:      chatKeys,
+			oidcKeys:      oidcKeys,
 			chatIssuer:    cfg.ChatIssuer,
 			projectNumber: cfg.ProjectNumber,
 			pushAudience:  cfg.PushAudience,

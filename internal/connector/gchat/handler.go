@@ -9,6 +9,7 @@ import (
 
 	"parley/internal/connector"
 	"parley/internal/core"
+	"parley/internal/signingkeys"
 )
 
 // maxBody caps an inbound request. Events are a few KB (a message is at
@@ -55,7 +56,7 @@ func (h *handler) interaction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := h.verify.chatToken(r.Context(), r.Header.Get("Authorization")); err != nil {
-		h.reject(w, http.StatusUnauthorized, err.Error())
+		h.reject(w, authStatus(err), err.Error())
 		return
 	}
 	var ev interactionEvent
@@ -77,7 +78,7 @@ func (h *handler) push(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	if err := h.verify.pushToken(ctx, r.Header.Get("Authorization")); err != nil {
-		h.reject(w, http.StatusUnauthorized, err.Error())
+		h.reject(w, authStatus(err), err.Error())
 		return
 	}
 	ce, err := parsePush(body)
@@ -127,6 +128,16 @@ func (h *handler) deliver(ctx context.Context, w http.ResponseWriter, ev core.Ev
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// authStatus is the answer to a token that did not verify: 401, or 503
+// when Google's keys cannot be had, which is no fault of the sender's and
+// makes Google deliver again later.
+func authStatus(err error) int {
+	if errors.Is(err, signingkeys.ErrUnavailable) {
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusUnauthorized
 }
 
 // reject answers a request that failed a check, logging only why.

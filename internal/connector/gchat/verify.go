@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"parley/internal/signingkeys"
 )
 
 // Issuers of Google-signed OIDC ID tokens; Google uses both spellings.
@@ -18,7 +20,7 @@ const leeway = 30 * time.Second
 
 // verifier checks the bearer tokens of Google's deliveries.
 type verifier struct {
-	chatKeys, oidcKeys *keySet
+	chatKeys, oidcKeys *signingkeys.Cache
 	chatIssuer         string
 	projectNumber      string
 	pushAudience       string
@@ -37,7 +39,7 @@ func bearer(h string) (string, error) {
 
 // parse verifies an RS256 token's signature with keys, its expiry, its
 // audience and its issuer (one of issuers).
-func (v *verifier) parse(ctx context.Context, tok string, keys *keySet, aud string, issuers []string) (jwt.MapClaims, error) {
+func (v *verifier) parse(ctx context.Context, tok string, keys *signingkeys.Cache, aud string, issuers []string) (jwt.MapClaims, error) {
 	if aud == "" {
 		// Without a pinned audience any Google token would pass.
 		return nil, errors.New("no audience configured")
@@ -48,7 +50,11 @@ func (v *verifier) parse(ctx context.Context, tok string, keys *keySet, aud stri
 		if kid == "" {
 			return nil, errors.New("token has no kid")
 		}
-		return keys.key(ctx, kid)
+		k, err := keys.Key(ctx, kid)
+		if err != nil {
+			return nil, err
+		}
+		return k.Public, nil
 	},
 		jwt.WithValidMethods([]string{"RS256"}),
 		jwt.WithAudience(aud),

@@ -8,10 +8,12 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -31,6 +33,7 @@ import (
 type keyServer struct {
 	srv        *httptest.Server
 	fetches    atomic.Int32    // key set downloads
+	down       atomic.Bool     // when set, both documents answer 503
 	good       *rsa.PrivateKey // endorsed for msteams
 	unendorsed *rsa.PrivateKey // endorsed for another channel only
 }
@@ -40,11 +43,19 @@ func newKeyServer(t *testing.T) *keyServer {
 	k := &keyServer{good: rsaKey(t), unendorsed: rsaKey(t)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /openid", func(w http.ResponseWriter, r *http.Request) {
+		if k.down.Load() {
+			http.Error(w, "down", http.StatusServiceUnavailable)
+			return
+		}
 		writeJSON(w, map[string]any{"issuer": "https://api.botframework.com", "jwks_uri": k.srv.URL + "/keys",
 			"id_token_signing_alg_values_supported": []string{"RS256"}})
 	})
 	mux.HandleFunc("GET /keys", func(w http.ResponseWriter, r *http.Request) {
 		k.fetches.Add(1)
+		if k.down.Load() {
+			http.Error(w, "down", http.StatusServiceUnavailable)
+			return
+		}
 		writeJSON(w, map[string]any{"keys": []any{
 			publicJWK("good", &k.good.PublicKey, []string{"msteams", "webchat"}),
 			publicJWK("unendorsed", &k.unendorsed.PublicKey, []string{"skype"}),
@@ -319,6 +330,64 @@ func TestUnknownKidRefreshIsBounded(t *testing.T) {
 	}
 }
 
+// TestKeyFetchesUnderForgery: 50 forged tokens with unknown key IDs, all
+// at once, make the connector download Microsoft's keys at most once; when
+// the key endpoint goes down the last good keys keep verifying for a
+// bounded time, and after it tokens are refused (503: Teams retries).
+func TestKeyFetchesUnderForgery(t *testing.T) {
+	a := newAuthEnv(t)
+	stranger := rsaKey(t)
+	claims := func() jwt.MapClaims {
+		c, now := a.claims(), a.clock.now()
+		c["iat"], c["nbf"], c["exp"] = now.Unix(), now.Add(-time.Minute).Unix(), now.Add(time.Hour).Unix()
+		return c
+	}
+	forge := func(n int) {
+		t.Helper()
+		statuses := make(chan int, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			id := fmt.Sprintf("forged-%d-%d", a.keys.fetches.Load(), i)
+			authz := "Bearer " + sign(t, claims(), "kid-"+id, stranger)
+			body := mustJSON(t, a.activity(id, "x"))
+			wg.Go(func() { statuses <- a.post(t, authz, body) })
+		}
+		wg.Wait()
+		close(statuses)
+		for s := range statuses {
+			if s != http.StatusUnauthorized {
+				t.Fatalf("forged token answered %d, want 401", s)
+			}
+		}
+	}
+	forge(50)
+	if n := a.keys.fetches.Load(); n != 1 {
+		t.Fatalf("%d key set downloads for 50 forged kids, want 1", n)
+	}
+	valid := func(id string) int {
+		return a.post(t, "Bearer "+sign(t, claims(), "good", a.keys.good), mustJSON(t, a.activity(id, "genuine")))
+	}
+	if s := valid("genuine-1"); s != http.StatusOK {
+		t.Fatalf("genuine activity answered %d", s)
+	}
+	forge(50)
+	if n := a.keys.fetches.Load(); n != 1 {
+		t.Fatalf("%d key set downloads after 100 forged kids, want 1", n)
+	}
+
+	// Microsoft's key endpoint goes down for good.
+	a.keys.down.Store(true)
+	a.clock.advance(25 * time.Hour) // the keys are due for refresh
+	if s := valid("genuine-2"); s != http.StatusOK {
+		t.Fatalf("genuine activity during the outage answered %d, want 200 (last good keys)", s)
+	}
+	forge(50)
+	a.clock.advance(7 * time.Hour) // past the bounded time
+	if s := valid("genuine-3"); s != http.StatusServiceUnavailable {
+		t.Fatalf("genuine activity long into the outage answered %d, want 503", s)
+	}
+}
+
 // TestSigningKeyRotation: after Microsoft rotates its signing key, the
 // first activity signed with the new key makes the connector fetch the
 // key set again, and it is accepted.
@@ -332,7 +401,7 @@ func TestSigningKeyRotation(t *testing.T) {
 	waitFor(t, "event before rotation", func() bool { return hasPost(e.events, first) })
 	e.emu.RotateSigningKey()
 	// Refreshes for unknown keys are spaced; move past the spacing.
-	e.clock.advance(10 * time.Second)
+	e.clock.advance(2 * time.Minute)
 	second, err := h.Person.Post(t.Context(), "after rotation")
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 
 	"parley/internal/connector"
 	"parley/internal/core"
+	"parley/internal/signingkeys"
 )
 
 // maxLearned bounds the maps filled from inbound activities, so a flood of
@@ -18,7 +19,7 @@ const maxLearned = 100_000
 // Connector is the Teams platform connector. It is safe for concurrent use.
 type Connector struct {
 	cfg  Config
-	keys *keySet
+	keys *signingkeys.Cache
 
 	mu       sync.RWMutex
 	installs map[core.WorkspaceID]install
@@ -37,7 +38,7 @@ func New(cfg Config) *Connector {
 	cfg = cfg.withDefaults()
 	return &Connector{
 		cfg:         cfg,
-		keys:        newKeySet(cfg.HTTPClient, cfg.OpenIDMetadataURL, cfg.Now),
+		keys:        newKeys(cfg),
 		installs:    make(map[core.WorkspaceID]install),
 		serviceURLs: make(map[core.WorkspaceID]string),
 		channelTeam: make(map[string]string),

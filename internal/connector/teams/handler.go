@@ -10,6 +10,7 @@ import (
 
 	"parley/internal/connector"
 	"parley/internal/core"
+	"parley/internal/signingkeys"
 )
 
 // maxBody caps an inbound activity. Teams activities are a few KB (the
@@ -45,8 +46,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ok, err := h.v.verify(r.Context(), r.Header.Get("Authorization"))
 	if err != nil {
 		status := http.StatusUnauthorized
-		if errors.Is(err, errForbidden) {
+		switch {
+		case errors.Is(err, errForbidden):
 			status = http.StatusForbidden
+		case errors.Is(err, signingkeys.ErrUnavailable):
+			// Not the sender's fault: Teams delivers it again later.
+			status = http.StatusServiceUnavailable
 		}
 		h.reject(w, status, err.Error())
 		return

@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"parley/internal/signingkeys"
 )
 
 // channelMSTeams is the Bot Framework channel ID of Teams.
@@ -16,9 +19,23 @@ const channelMSTeams = "msteams"
 // clockSkew is the leeway Microsoft allows on nbf and exp.
 const clockSkew = 5 * time.Minute
 
+// keysMaxAge: Microsoft's keys are fetched again when a day old (its
+// guidance is to refresh them at least daily).
+const keysMaxAge = 24 * time.Hour
+
+// newKeys returns the cache of the Bot Framework's signing keys, published
+// as OpenID metadata naming a JWKS whose keys list the channels they are
+// endorsed for.
+func newKeys(cfg Config) *signingkeys.Cache {
+	return signingkeys.New(signingkeys.Options{
+		URL: cfg.OpenIDMetadataURL, Format: signingkeys.OpenIDJWKS,
+		HTTPClient: cfg.HTTPClient, Now: cfg.Now, MaxAge: keysMaxAge,
+	})
+}
+
 // verifier checks the Bot Connector's JWT on an inbound activity.
 type verifier struct {
-	keys   *keySet
+	keys   *signingkeys.Cache
 	issuer string
 	appID  string
 	now    func() time.Time
@@ -48,12 +65,12 @@ func (v *verifier) verify(ctx context.Context, authz string) (verified, error) {
 		if kid == "" {
 			return nil, errors.New("token has no kid")
 		}
-		key, err := v.keys.key(ctx, kid)
+		key, err := v.keys.Key(ctx, kid)
 		if err != nil {
 			return nil, err
 		}
-		endorsed = key.endorses(channelMSTeams)
-		return key.pub, nil
+		endorsed = slices.Contains(key.Endorsements, channelMSTeams)
+		return key.Public, nil
 	},
 		jwt.WithValidMethods([]string{"RS256"}),
 		jwt.WithIssuer(v.issuer),

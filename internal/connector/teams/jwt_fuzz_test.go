@@ -4,6 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -19,9 +23,21 @@ func FuzzVerify(f *testing.F) {
 		f.Fatal(err)
 	}
 	now := time.Now()
-	ks := newKeySet(nil, "https://keys.invalid/", func() time.Time { return now })
-	ks.keys = map[string]signingKey{"k": {pub: &key.PublicKey, endorsements: []string{"msteams"}}}
-	ks.fetched, ks.lastAttempt = now, now
+	var srv *httptest.Server
+	srv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/keys" {
+			_ = json.NewEncoder(w).Encode(map[string]any{"keys": []any{map[string]any{
+				"kty": "RSA", "kid": "k", "endorsements": []string{"msteams"},
+				"n": base64.RawURLEncoding.EncodeToString(key.N.Bytes()), "e": "AQAB",
+			}}})
+			return
+		}
+		_ = json.NewEncoder(w).Encode(map[string]string{"jwks_uri": srv.URL + "/keys"})
+	}))
+	f.Cleanup(srv.Close)
+	// The clock stands still: after the first fetch no refresh is ever
+	// due, so the fuzzed tokens cause no I/O.
+	ks := newKeys(Config{OpenIDMetadataURL: srv.URL, HTTPClient: srv.Client(), Now: func() time.Time { return now }})
 	v := &verifier{keys: ks, issuer: "https://api.botframework.com", appID: "app", now: func() time.Time { return now }}
 
 	good := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.MapClaims{
