@@ -10,6 +10,7 @@ import (
 
 	"parley/internal/connector"
 	"parley/internal/core"
+	"parley/internal/egress"
 	"parley/internal/secret"
 )
 
@@ -71,7 +72,7 @@ func newClient(c *Connector, tenant core.TenantID, tenantID core.WorkspaceID, ap
 	}
 	return &Client{
 		conn:      c,
-		http:      cfg.HTTPClient,
+		http:      egress.Client(cfg.HTTPClient, cfg.egressPolicy()),
 		tenant:    tenant,
 		workspace: tenantID,
 		bfToken:   newTokenSource(cfg, bfAuthority, scopeConnector, appSecret),

@@ -95,8 +95,10 @@ func TestNoTokenToOtherHosts(t *testing.T) {
 	}))
 	t.Cleanup(other.Close)
 	cfg := e.config()
-	// The other server shares the test certificate but not the host list.
+	// The other server shares the test certificate; files may come from
+	// it, but it is not a Bot Connector host.
 	cfg.AllowedServiceURLs = []string{strings.TrimPrefix(e.emuSrv.URL, "https://")}
+	cfg.FileHosts = []string{strings.TrimPrefix(other.URL, "https://")}
 	conn := teamsconn.New(cfg)
 	cl, err := conn.Install(t.Context(), connector.Installation{Tenant: "t", Workspace: core.WorkspaceID(e.tenant.ID)})
 	if err != nil {

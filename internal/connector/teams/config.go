@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"parley/internal/egress"
 	"parley/internal/secret"
 )
 
@@ -26,6 +27,14 @@ const (
 
 // defaultServiceHosts are the Bot Connector hosts Teams uses.
 var defaultServiceHosts = []string{"smba.trafficmanager.net"}
+
+// DefaultFileHosts are where Teams keeps what activities link to, besides
+// Graph and the Bot Connector (always allowed): channel and chat files
+// live in SharePoint and OneDrive for Business, whose pre-authenticated
+// downloadUrl is on the tenant's *.sharepoint.com (contoso.sharepoint.com,
+// contoso-my.sharepoint.com). Sovereign clouds (GCC High: *.sharepoint.us)
+// list theirs in file_hosts.
+var DefaultFileHosts = []string{"*.sharepoint.com"}
 
 // OAuth scopes of the two APIs the bot calls.
 const (
@@ -59,6 +68,14 @@ type Config struct {
 	// at: the bot's token is never sent anywhere else. Default
 	// smba.trafficmanager.net, plus ServiceURL's host.
 	AllowedServiceURLs []string
+	// FileHosts are the hosts (host, host:port or *.domain) that files and
+	// pictures named in activities may be fetched from. Default
+	// DefaultFileHosts; the Graph, Bot Connector and allowed serviceUrl
+	// hosts above are always allowed too.
+	FileHosts []string
+	// AllowPrivateAddresses lets the bot's requests reach private,
+	// loopback and link-local addresses: only for the sandbox and tests.
+	AllowPrivateAddresses bool
 	// HTTPClient verifies TLS; default http.DefaultClient.
 	HTTPClient *http.Client
 	// Logger receives rejections and failures, never content or secrets.
@@ -98,6 +115,9 @@ func (c Config) withDefaults() Config {
 	}
 	if u, err := url.Parse(c.ServiceURL); err == nil && u.Host != "" {
 		c.AllowedServiceURLs = append(c.AllowedServiceURLs, u.Host)
+	}
+	if c.FileHosts == nil {
+		c.FileHosts = append([]string(nil), DefaultFileHosts...)
 	}
 	if c.HTTPClient == nil {
 		c.HTTPClient = http.DefaultClient
@@ -145,7 +165,25 @@ func (c Config) Validate() error {
 			return fmt.Errorf("teams: allowed_service_urls entry %q must be a bare host[:port]", h)
 		}
 	}
+	for _, h := range c.FileHosts {
+		if err := egress.ValidateHost(h); err != nil {
+			return fmt.Errorf("teams: file_hosts: %w", err)
+		}
+	}
 	return nil
+}
+
+// egressPolicy is where the bot's requests may go: URLs come from
+// activities (serviceUrl, file and picture links), so each is checked
+// against the file hosts and the configured Graph and Bot Connector hosts.
+func (c Config) egressPolicy() egress.Policy {
+	hosts := append(append([]string(nil), c.FileHosts...), c.AllowedServiceURLs...)
+	for _, base := range []string{c.GraphURL, c.ServiceURL} {
+		if u, err := url.Parse(base); err == nil && u.Host != "" {
+			hosts = append(hosts, u.Host)
+		}
+	}
+	return egress.Policy{Hosts: hosts, AllowPrivate: c.AllowPrivateAddresses}
 }
 
 // allowedService reports whether a serviceUrl may receive the bot's token:

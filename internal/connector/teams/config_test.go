@@ -20,6 +20,8 @@ func TestConfigValidate(t *testing.T) {
 		{"relative token url", func(c *Config) { c.TokenURL = "/token" }, false},
 		{"token url with tenant", func(c *Config) { c.TokenURL = "https://login.example/{tenant}/oauth2/v2.0/token" }, true},
 		{"service host with path", func(c *Config) { c.AllowedServiceURLs = []string{"evil.example/x"} }, false},
+		{"file host pattern", func(c *Config) { c.FileHosts = []string{"*.sharepoint.us", "files.example:8443"} }, true},
+		{"file host URL", func(c *Config) { c.FileHosts = []string{"https://files.example/"} }, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

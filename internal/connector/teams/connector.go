@@ -9,6 +9,7 @@ import (
 
 	"parley/internal/connector"
 	"parley/internal/core"
+	"parley/internal/egress"
 	"parley/internal/signingkeys"
 )
 
@@ -18,8 +19,9 @@ const maxLearned = 100_000
 
 // Connector is the Teams platform connector. It is safe for concurrent use.
 type Connector struct {
-	cfg  Config
-	keys *signingkeys.Cache
+	cfg    Config
+	keys   *signingkeys.Cache
+	egress egress.Policy
 
 	mu       sync.RWMutex
 	installs map[core.WorkspaceID]install
@@ -39,6 +41,7 @@ func New(cfg Config) *Connector {
 	return &Connector{
 		cfg:         cfg,
 		keys:        newKeys(cfg),
+		egress:      cfg.egressPolicy(),
 		installs:    make(map[core.WorkspaceID]install),
 		serviceURLs: make(map[core.WorkspaceID]string),
 		channelTeam: make(map[string]string),

@@ -102,9 +102,11 @@ func (e *env) config() teamsconn.Config {
 		GraphURL:           e.emu.GraphURL(),
 		ServiceURL:         e.emu.ServiceURL(),
 		AllowedServiceURLs: []string{host.Host},
-		HTTPClient:         &http.Client{Transport: e.uploads, Timeout: 10 * time.Second},
-		Logger:             slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Now:                e.clock.now,
+		// The emulator is on loopback.
+		AllowPrivateAddresses: true,
+		HTTPClient:            &http.Client{Transport: e.uploads, Timeout: 10 * time.Second},
+		Logger:                slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Now:                   e.clock.now,
 	}
 }
 

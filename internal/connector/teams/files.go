@@ -14,6 +14,7 @@ import (
 
 	"parley/internal/connector"
 	"parley/internal/core"
+	"parley/internal/redact"
 	"parley/internal/richtext"
 )
 
@@ -190,17 +191,22 @@ func (c *Client) groupOf(ctx context.Context, ch core.ChannelID) (string, error)
 	return r.AADGroupID, nil
 }
 
-// FetchFile opens a file an event announced. Pre-authenticated download
-// URLs get no token; the bot's tokens go only to Graph and to allowed Bot
-// Connector hosts (inline pictures), and only over https.
+// FetchFile opens a file an event announced. The URL is outside input: it
+// is fetched only over https from Teams' file hosts, Graph or an allowed
+// Bot Connector host, never via a redirect elsewhere, never from an
+// internal address (see egress). Pre-authenticated download URLs get no
+// token; the bot's tokens go only to Graph and the Bot Connector hosts.
 func (c *Client) FetchFile(ctx context.Context, ref core.FileRef) (io.ReadCloser, error) {
 	u, err := url.Parse(ref.URL)
-	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil {
-		return nil, fmt.Errorf("teams fetch file: not an https URL: %w", connector.ErrPermanent)
+	if err != nil {
+		return nil, fmt.Errorf("teams fetch file: unreadable URL: %w", connector.ErrPermanent)
+	}
+	if err := c.conn.egress.Check(u); err != nil {
+		return nil, fmt.Errorf("teams fetch file: %w: %w", err, connector.ErrPermanent)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, ref.URL, nil)
 	if err != nil {
-		return nil, fmt.Errorf("teams fetch file: %w", err)
+		return nil, fmt.Errorf("teams fetch file: %w", redact.Error(err))
 	}
 	var ts *tokenSource
 	switch {
@@ -218,7 +224,7 @@ func (c *Client) FetchFile(ctx context.Context, ref core.FileRef) (io.ReadCloser
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("teams fetch file: %w", err)
+		return nil, fmt.Errorf("teams fetch file: %w", requestError(err))
 	}
 	if resp.StatusCode != http.StatusOK {
 		defer resp.Body.Close()

@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"parley/internal/connector"
+	"parley/internal/egress"
+	"parley/internal/redact"
 )
 
 // maxResponse caps what is read of an API response.
@@ -49,7 +51,7 @@ func (c *Client) do(ctx context.Context, op string, ts *tokenSource, req *http.R
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return fmt.Errorf("teams %s: %w", op, err)
+		return fmt.Errorf("teams %s: %w", op, requestError(err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
@@ -66,6 +68,17 @@ func (c *Client) do(ctx context.Context, op string, ts *tokenSource, req *http.R
 		return fmt.Errorf("teams %s: unreadable answer: %w", op, err)
 	}
 	return nil
+}
+
+// requestError is an error from http.Client.Do made fit to show: the URL
+// it quotes is redacted (it may hold a file name or a pre-authenticated
+// link), and a request the egress guard refused is permanent.
+func requestError(err error) error {
+	err = redact.Error(err)
+	if errors.Is(err, egress.ErrRefused) {
+		return fmt.Errorf("%w: %w", err, connector.ErrPermanent)
+	}
+	return err
 }
 
 // connectorURL builds a Bot Connector URL under the tenant's serviceUrl,
