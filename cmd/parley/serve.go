@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"time"
 
@@ -31,8 +32,12 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	log.Info("parley serving", "public", g.PublicURL(), "admin", g.AdminURL())
+	// Logs show URLs as scheme and host only (see logging), so the
+	// endpoints' paths go on their own.
 	for p, u := range g.InboundURLs() {
-		log.Info("inbound endpoint", "platform", p, "url", u)
+		if pu, err := url.Parse(u); err == nil {
+			log.Info("inbound endpoint", "platform", p, "public", pu.Scheme+"://"+pu.Host, "path", pu.Path)
+		}
 	}
 	<-ctx.Done()
 	log.Info("shutting down")

@@ -5,13 +5,13 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/netip"
 	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
 
+	"parley/internal/connector/conformance"
 	"parley/internal/egress"
 )
 
@@ -87,38 +87,8 @@ func TestNonPublicAddresses(t *testing.T) {
 	}
 }
 
-// recorder is a TLS server that counts the connections it accepts, so a
-// test can prove that a refused request never dialled.
-type recorder struct {
-	*httptest.Server
-	conns atomic.Int32
-}
-
-type countingListener struct {
-	net.Listener
-	n *atomic.Int32
-}
-
-func (l countingListener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err == nil {
-		l.n.Add(1)
-	}
-	return c, err
-}
-
-func newRecorder(t *testing.T, addr string, h http.Handler) *recorder {
-	t.Helper()
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Skipf("cannot listen on %s: %v", addr, err)
-	}
-	r := &recorder{Server: httptest.NewUnstartedServer(h)}
-	r.Listener.Close()
-	r.Listener = countingListener{ln, &r.conns}
-	r.StartTLS()
-	t.Cleanup(r.Close)
-	return r
+func newRecorder(t *testing.T, addr string, h http.Handler) *conformance.DialRecorder {
+	return conformance.NewDialRecorder(t, addr, h)
 }
 
 func hostOf(s string) string {
@@ -142,7 +112,7 @@ func TestClientRefusesBeforeDialling(t *testing.T) {
 	}
 	for name, tt := range cases {
 		t.Run(name, func(t *testing.T) {
-			before := inside.conns.Load()
+			before := int32(inside.Conns())
 			c := egress.Client(inside.Client(), tt.policy)
 			resp, err := c.Get(tt.url)
 			if err == nil {
@@ -152,7 +122,7 @@ func TestClientRefusesBeforeDialling(t *testing.T) {
 			if !errors.Is(err, egress.ErrRefused) {
 				t.Fatalf("error %v is not ErrRefused", err)
 			}
-			if n := inside.conns.Load() - before; n != 0 {
+			if n := int32(inside.Conns()) - before; n != 0 {
 				t.Fatalf("%d connections reached the server", n)
 			}
 		})
@@ -201,7 +171,7 @@ func TestRedirectsStayInsideThePolicy(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			to.Store(tt.to)
-			before := target.conns.Load()
+			before := int32(target.Conns())
 			c := egress.Client(files.Client(), tt.policy)
 			resp, err := c.Get(files.URL + "/redirect")
 			if err == nil {
@@ -211,7 +181,7 @@ func TestRedirectsStayInsideThePolicy(t *testing.T) {
 			if !errors.Is(err, egress.ErrRefused) {
 				t.Fatalf("error %v is not ErrRefused", err)
 			}
-			if n := target.conns.Load() - before; n != 0 {
+			if n := int32(target.Conns()) - before; n != 0 {
 				t.Fatalf("%d connections reached the redirect target", n)
 			}
 		})

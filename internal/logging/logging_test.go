@@ -37,14 +37,14 @@ func TestRedactURLs(t *testing.T) {
 	log.Warn("delivery failed", "err", upload, "cause", download, "upload", graph, "file", fileURL,
 		"where", "https://webexapis.com/v1/contents/Y2lzY29zcGFyazovL3VzL0NPTlRFTlQ?allow=dlp")
 	log.Error("fetch https://files.example/x/Budget-2027.xlsx?sig=SIGSECRET failed")
-	log.Info("inbound endpoint", "url", "https://parley.example:8443/slack/events")
+	log.Info("inbound endpoint", "public", "https://parley.example:8443", "path", "/slack/events")
 	out := buf.String()
 	for _, leak := range []string{"CwABAAAAXAoAAZ5q", "QUERYSECRET", "tempauth", "Layoff", "merger-memo", "PUBSECRET", "Y2lzY29zcGFyazovL3VzL0NPTlRFTlQ", "dlp", "Budget-2027", "SIGSECRET"} {
 		if strings.Contains(out, leak) {
 			t.Errorf("leaked %q in %s", leak, out)
 		}
 	}
-	for _, keep := range []string{"https://files.slack.com/", "connection reset", "teams upload: Put", "https://parley.example:8443/slack/events"} {
+	for _, keep := range []string{"https://files.slack.com/", "connection reset", "teams upload: Put", `"public":"https://parley.example:8443"`, `"path":"/slack/events"`} {
 		if !strings.Contains(out, keep) {
 			t.Errorf("lost %q: %s", keep, out)
 		}

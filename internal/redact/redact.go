@@ -17,24 +17,20 @@ import (
 // Placeholder replaces what was taken out.
 const Placeholder = "[redacted]"
 
-// URL returns raw with its user info, query and fragment removed and its
-// path replaced, unless the path is a short endpoint path (at most two
-// segments of lowercase letters, such as /slack/events), which names no
-// person or file. What is not a URL with a host comes back as the
-// placeholder.
+// URL returns raw with its user info removed and its path, query and
+// fragment replaced by the placeholder: what is left, scheme and host, says
+// where a request went without saying what it asked for. What is not a URL
+// with a host comes back as the placeholder.
 func URL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || u.Opaque != "" {
 		return Placeholder
 	}
 	out := u.Scheme + "://" + u.Host
-	switch {
-	case u.Path == "" || u.Path == "/":
-		out += u.Path
-	case endpointPath(u.Path):
-		out += u.Path
-	default:
+	if u.Path != "" && u.Path != "/" || u.RawPath != "" {
 		out += "/" + Placeholder
+	} else {
+		out += u.Path
 	}
 	if u.RawQuery != "" || u.ForceQuery {
 		out += "?" + Placeholder
@@ -43,21 +39,6 @@ func URL(raw string) string {
 		out += "#" + Placeholder
 	}
 	return out
-}
-
-// endpointPath reports whether p is /word or /word/word in lowercase
-// letters: the gateway's own endpoints, never a file or a credential.
-func endpointPath(p string) bool {
-	segs := strings.Split(strings.TrimPrefix(p, "/"), "/")
-	if len(segs) > 2 {
-		return false
-	}
-	for _, s := range segs {
-		if s == "" || len(s) > 16 || strings.IndexFunc(s, func(r rune) bool { return r < 'a' || r > 'z' }) >= 0 {
-			return false
-		}
-	}
-	return true
 }
 
 // urlPattern finds URLs in free text: a quoted URL runs to its closing

@@ -18,6 +18,7 @@ import (
 
 	"parley/internal/connector"
 	"parley/internal/core"
+	"parley/internal/egress"
 	"parley/internal/secret"
 )
 
@@ -35,6 +36,7 @@ const (
 type Client struct {
 	conn   *Connector
 	app    *chat.Service            // app auth
+	media  *chat.Service            // app auth, through the egress guard: downloads
 	user   *chat.Service            // relay user auth, nil without one
 	events *workspaceevents.Service // app auth, chat.app scopes
 	id     *identity
@@ -61,10 +63,12 @@ func newClient(ctx context.Context, c *Connector, in connector.Installation) (*C
 	// Token exchanges go through the configured (TLS-verifying) client, for
 	// the client's lifetime, not the Install call's.
 	tokenCtx := context.WithValue(context.Background(), oauth2.HTTPClient, cfg.HTTPClient)
-	appHTTP, err := serviceAccountClient(tokenCtx, cfg, scopeBot, scopeAppMessage)
+	tokens, err := serviceAccountTokens(tokenCtx, cfg, scopeBot, scopeAppMessage)
 	if err != nil {
 		return nil, err
 	}
+	appHTTP := authClient(tokens, cfg.HTTPClient)
+	mediaHTTP := authClient(tokens, egress.Client(cfg.HTTPClient, cfg.egressPolicy()))
 	cl := &Client{
 		conn:  c,
 		id:    newIdentity(in.Tenant, in.Workspace, cfg.Now),
@@ -73,6 +77,9 @@ func newClient(ctx context.Context, c *Connector, in connector.Installation) (*C
 		watched: make(map[string]bool),
 	}
 	if cl.app, err = chat.NewService(ctx, option.WithEndpoint(cfg.APIURL), option.WithHTTPClient(appHTTP)); err != nil {
+		return nil, fmt.Errorf("chat client: %w", err)
+	}
+	if cl.media, err = chat.NewService(ctx, option.WithEndpoint(cfg.APIURL), option.WithHTTPClient(mediaHTTP)); err != nil {
 		return nil, fmt.Errorf("chat client: %w", err)
 	}
 	if cl.events, err = workspaceevents.NewService(ctx, option.WithEndpoint(cfg.EventsAPIURL), option.WithHTTPClient(appHTTP)); err != nil {
@@ -87,9 +94,10 @@ func newClient(ctx context.Context, c *Connector, in connector.Installation) (*C
 	return cl, nil
 }
 
-// serviceAccountClient returns an HTTP client that authenticates as the
-// app's service account with scopes.
-func serviceAccountClient(ctx context.Context, cfg Config, scopes ...string) (*http.Client, error) {
+// serviceAccountTokens returns the app's service-account tokens for
+// scopes, fetched through the client in ctx (oauth2.HTTPClient) and reused
+// until they expire.
+func serviceAccountTokens(ctx context.Context, cfg Config, scopes ...string) (oauth2.TokenSource, error) {
 	jc, err := google.JWTConfigFromJSON([]byte(cfg.ServiceAccountKey.Reveal()), scopes...)
 	if err != nil {
 		// The parse error may quote the key; it is not wrapped.
@@ -98,7 +106,13 @@ func serviceAccountClient(ctx context.Context, cfg Config, scopes ...string) (*h
 	if cfg.TokenURL != "" {
 		jc.TokenURL = cfg.TokenURL
 	}
-	return &http.Client{Transport: &oauth2.Transport{Source: jc.TokenSource(ctx), Base: base(cfg.HTTPClient)}}, nil
+	return jc.TokenSource(ctx), nil
+}
+
+// authClient sends requests with tokens through hc's transport and
+// redirect rules.
+func authClient(tokens oauth2.TokenSource, hc *http.Client) *http.Client {
+	return &http.Client{Transport: &oauth2.Transport{Source: tokens, Base: base(hc)}, CheckRedirect: hc.CheckRedirect}
 }
 
 // bearerClient sends a fixed access token (the relay user's).

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"parley/internal/egress"
 	"parley/internal/secret"
 )
 
@@ -21,6 +22,10 @@ const (
 	DefaultOIDCJWKSURL  = "https://www.googleapis.com/oauth2/v3/certs"
 	DefaultChatIssuer   = "chat@system.gserviceaccount.com"
 )
+
+// DefaultFileHosts are where attachments are downloaded from: Chat serves
+// media.download at chat.googleapis.com/v1/media/{resourceName}.
+var DefaultFileHosts = []string{"chat.googleapis.com"}
 
 // Config is the Google Chat connector's configuration: one Chat app (a
 // Cloud project and its service account) serving every installed domain.
@@ -45,6 +50,12 @@ type Config struct {
 	ChatCertsURL string
 	OIDCJWKSURL  string
 	ChatIssuer   string
+	// FileHosts are the hosts attachments may be downloaded from, besides
+	// APIURL's. Default DefaultFileHosts.
+	FileHosts []string
+	// AllowPrivateAddresses lets downloads reach private, loopback and
+	// link-local addresses: only for the sandbox and tests.
+	AllowPrivateAddresses bool
 	// HTTPClient verifies TLS; default http.DefaultClient.
 	HTTPClient *http.Client
 	// Logger receives rejections and failures, never content or secrets.
@@ -72,6 +83,9 @@ func (c Config) withDefaults() Config {
 		if !strings.HasSuffix(*s, "/") {
 			*s += "/"
 		}
+	}
+	if c.FileHosts == nil {
+		c.FileHosts = append([]string(nil), DefaultFileHosts...)
 	}
 	if c.HTTPClient == nil {
 		c.HTTPClient = http.DefaultClient
@@ -115,7 +129,23 @@ func (c Config) Validate() error {
 			return fmt.Errorf("gchat: %s %q must be an absolute https URL", name, v)
 		}
 	}
+	for _, h := range c.FileHosts {
+		if err := egress.ValidateHost(h); err != nil {
+			return fmt.Errorf("gchat: file_hosts: %w", err)
+		}
+	}
 	return nil
+}
+
+// egressPolicy is where attachment downloads may go: the resource name
+// comes from an event, and the answer may redirect, so each request is
+// checked against the file hosts and the API host.
+func (c Config) egressPolicy() egress.Policy {
+	hosts := append([]string(nil), c.FileHosts...)
+	if u, err := url.Parse(c.APIURL); err == nil && u.Host != "" {
+		hosts = append(hosts, u.Host)
+	}
+	return egress.Policy{Hosts: hosts, AllowPrivate: c.AllowPrivateAddresses}
 }
 
 // Config returns the connector's configuration with defaults filled in.

@@ -84,7 +84,9 @@ func newEnv(t *testing.T) *env {
 		ChatCertsURL:       e.emu.ChatCertsURL(),
 		OIDCJWKSURL:        e.emu.OIDCJWKSURL(),
 		HTTPClient:         e.httpCli,
-		Logger:             slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		// The emulator is on loopback.
+		AllowPrivateAddresses: true,
+		Logger:                slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})
 	if err := e.conn.Config().Validate(); err != nil {
 		t.Fatalf("config: %v", err)

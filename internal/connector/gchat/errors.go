@@ -10,6 +10,8 @@ import (
 	"google.golang.org/api/googleapi"
 
 	"parley/internal/connector"
+	"parley/internal/egress"
+	"parley/internal/redact"
 )
 
 // defaultRetryAfter is used when a 429 has no Retry-After: Chat allows
@@ -17,7 +19,9 @@ import (
 const defaultRetryAfter = 2 * time.Second
 
 // mapError wraps a Chat API failure into the connector sentinels, with op
-// (the API method) as context. 5xx and network errors stay retryable as is.
+// (the API method) as context. 5xx and network errors stay retryable, with
+// the URL they quote redacted; a request the egress guard refused is
+// permanent.
 func mapError(op string, err error) error {
 	if err == nil {
 		return nil
@@ -28,6 +32,10 @@ func mapError(op string, err error) error {
 	}
 	var ge *googleapi.Error
 	if !errors.As(err, &ge) {
+		err = redact.Error(err)
+		if errors.Is(err, egress.ErrRefused) {
+			return fmt.Errorf("gchat %s: %w: %w", op, err, connector.ErrPermanent)
+		}
 		return fmt.Errorf("gchat %s: %w", op, err)
 	}
 	switch code := ge.Code; {

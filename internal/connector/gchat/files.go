@@ -18,13 +18,15 @@ import (
 )
 
 // FetchFile streams an uploaded attachment announced in an event
-// (ref.ID is its attachmentDataRef.resourceName) with media.download.
+// (ref.ID is its attachmentDataRef.resourceName) with media.download,
+// through the egress guard: a redirect off Google's hosts or to an
+// internal address is refused.
 func (c *Client) FetchFile(ctx context.Context, ref core.FileRef) (io.ReadCloser, error) {
 	name := string(ref.ID)
 	if name == "" || strings.Contains(name, "..") {
 		return nil, fmt.Errorf("gchat media.download: bad resource name: %w", connector.ErrPermanent)
 	}
-	resp, err := c.app.Media.Download(name).Context(ctx).Download()
+	resp, err := c.media.Media.Download(name).Context(ctx).Download()
 	if err != nil {
 		return nil, mapError("media.download", err)
 	}

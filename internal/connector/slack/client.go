@@ -14,6 +14,7 @@ import (
 
 	"parley/internal/connector"
 	"parley/internal/core"
+	"parley/internal/egress"
 	"parley/internal/richtext"
 	"parley/internal/secret"
 )
@@ -22,7 +23,8 @@ import (
 // concurrent use.
 type Client struct {
 	api       *slack.Client
-	http      *http.Client
+	http      *http.Client // Web API calls, to the configured API URL
+	files     *http.Client // file downloads and uploads, through the egress guard
 	token     secret.Secret
 	apiURL    string
 	fileHosts []string
@@ -54,6 +56,7 @@ func newClient(cfg Config, token secret.Secret) *Client {
 			slack.OptionLog(log.New(io.Discard, "", 0)),
 		),
 		http:      cfg.HTTPClient,
+		files:     egress.Client(cfg.HTTPClient, cfg.egressPolicy()),
 		token:     token,
 		apiURL:    cfg.APIURL,
 		fileHosts: cfg.FileHosts,

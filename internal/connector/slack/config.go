@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"parley/internal/egress"
 	"parley/internal/secret"
 )
 
@@ -16,7 +17,8 @@ import (
 // at an emulator instead.
 const DefaultAPIURL = "https://slack.com/api/"
 
-// defaultFileHost serves url_private_download on real Slack.
+// defaultFileHost serves url_private and url_private_download, and takes
+// the bytes of files.getUploadURLExternal's upload_url, on real Slack.
 const defaultFileHost = "files.slack.com"
 
 // Config is the Slack connector's configuration.
@@ -30,6 +32,9 @@ type Config struct {
 	// token when downloading files. Default: files.slack.com when APIURL is
 	// Slack's, none otherwise.
 	FileHosts []string
+	// AllowPrivateAddresses lets file transfers reach private, loopback
+	// and link-local addresses: only for the sandbox and tests.
+	AllowPrivateAddresses bool
 	// HTTPClient verifies TLS; default http.DefaultClient.
 	HTTPClient *http.Client
 	// Logger receives rejections and failures, never content or secrets.
@@ -91,4 +96,15 @@ func (c Config) Validate() error {
 		}
 	}
 	return nil
+}
+
+// egressPolicy is where file transfers may go: the URLs come from events
+// (url_private) and API answers (upload_url), so each is checked against
+// the file hosts and the API host.
+func (c Config) egressPolicy() egress.Policy {
+	hosts := append([]string(nil), c.FileHosts...)
+	if u, err := url.Parse(c.APIURL); err == nil && u.Host != "" {
+		hosts = append(hosts, u.Host)
+	}
+	return egress.Policy{Hosts: hosts, AllowPrivate: c.AllowPrivateAddresses}
 }

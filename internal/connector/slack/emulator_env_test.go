@@ -59,7 +59,9 @@ func newEnv(t *testing.T) *env {
 		SigningSecret: secret.New(signingSecret),
 		APIURL:        e.emuSrv.URL + "/api/",
 		HTTPClient:    e.emuSrv.Client(),
-		Logger:        slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		// The emulator is on loopback.
+		AllowPrivateAddresses: true,
+		Logger:                slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})
 	late.Set(e.lastEvent.Wrap(e.conn.Handler(e.events)))
 

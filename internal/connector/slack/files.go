@@ -15,6 +15,8 @@ import (
 
 	"parley/internal/connector"
 	"parley/internal/core"
+	"parley/internal/egress"
+	"parley/internal/redact"
 	"parley/internal/richtext"
 )
 
@@ -100,16 +102,16 @@ func (c *Client) upload(ctx context.Context, uploadURL string, f connector.File)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, uploadURL, io.LimitReader(f.Body, f.Size))
 	if err != nil {
-		return fmt.Errorf("slack file upload: %w", err)
+		return fmt.Errorf("slack file upload: %w", redact.Error(err))
 	}
 	req.ContentLength = f.Size
 	req.Header.Set("Content-Type", "application/octet-stream")
 	if c.tokenAllowed(u) {
 		req.Header.Set("Authorization", "Bearer "+c.token.Reveal())
 	}
-	resp, err := c.http.Do(req)
+	resp, err := c.files.Do(req)
 	if err != nil {
-		return fmt.Errorf("slack file upload: %w", err)
+		return fmt.Errorf("slack file upload: %w", requestError(err))
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxAPIResponse))
@@ -140,6 +142,17 @@ func (c *Client) awaitShare(ctx context.Context, fileID string, ch core.ChannelI
 	return "", errors.New("slack file upload: slack did not report where the file was shared")
 }
 
+// requestError is an error from http.Client.Do made fit to show: the URL
+// it quotes is redacted (upload URLs are pre-signed, download URLs name the
+// file), and a transfer the egress guard refused is permanent.
+func requestError(err error) error {
+	err = redact.Error(err)
+	if errors.Is(err, egress.ErrRefused) {
+		return fmt.Errorf("%w: %w", err, connector.ErrPermanent)
+	}
+	return err
+}
+
 // shareTS finds the ts of the message that shared a file in ch (and in
 // root's thread when root is set).
 func shareTS(s slack.Share, ch core.ChannelID, root core.MessageID) core.MessageID {
@@ -156,7 +169,8 @@ func shareTS(s slack.Share, ch core.ChannelID, root core.MessageID) core.Message
 
 // FetchFile opens a file announced in an event. The bot token is sent only
 // to the API host or a configured file host: a URL in an event is outside
-// input and must not be able to lure the token elsewhere.
+// input and must not be able to lure the token elsewhere, nor the gateway
+// to a redirect off those hosts or to an internal address (see egress).
 func (c *Client) FetchFile(ctx context.Context, ref core.FileRef) (io.ReadCloser, error) {
 	u, err := url.Parse(ref.URL)
 	if err != nil || !c.tokenAllowed(u) {
@@ -164,12 +178,12 @@ func (c *Client) FetchFile(ctx context.Context, ref core.FileRef) (io.ReadCloser
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, fmt.Errorf("slack file download: %w", err)
+		return nil, fmt.Errorf("slack file download: %w", redact.Error(err))
 	}
 	req.Header.Set("Authorization", "Bearer "+c.token.Reveal())
-	resp, err := c.http.Do(req)
+	resp, err := c.files.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("slack file download: %w", err)
+		return nil, fmt.Errorf("slack file download: %w", requestError(err))
 	}
 	if err := statusError(resp); err != nil {
 		resp.Body.Close()

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"parley/internal/redact"
 )
 
 // maxAPIResponse caps a Web API answer we decode ourselves.
@@ -49,7 +51,7 @@ func (c *Client) call(ctx context.Context, method string, form url.Values, out i
 	req.Header.Set("Authorization", "Bearer "+c.token.Reveal())
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return err
+		return redact.Error(err)
 	}
 	defer resp.Body.Close()
 	if err := statusError(resp); err != nil {

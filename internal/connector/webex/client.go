@@ -19,6 +19,7 @@ const maxText = 7439
 // concurrent use.
 type Client struct {
 	api    *rest
+	files  *http.Client // file downloads, through the egress guard
 	users  *ttlcache.Cache[string, core.Author]
 	tenant core.TenantID
 	org    core.WorkspaceID

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"parley/internal/egress"
 	"parley/internal/secret"
 )
 
@@ -26,6 +27,13 @@ type Config struct {
 	// PublicURL is where Webex should deliver webhooks: the gateway's
 	// inbound URL for Webex. Empty: Install registers no webhooks.
 	PublicURL string
+	// FileHosts are hosts, besides the API host, that file downloads may be
+	// redirected to (the token goes to the API host only). Default none:
+	// Webex serves files at webexapis.com/v1/contents/….
+	FileHosts []string
+	// AllowPrivateAddresses lets file downloads reach private, loopback
+	// and link-local addresses: only for the sandbox and tests.
+	AllowPrivateAddresses bool
 	// HTTPClient verifies TLS; default http.DefaultClient.
 	HTTPClient *http.Client
 	// Logger receives rejections and failures, never content or secrets.
@@ -69,6 +77,16 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
+// egressPolicy is where file downloads may go: their URLs come from
+// messages, so each is checked against the API host and the file hosts.
+func (c Config) egressPolicy() egress.Policy {
+	hosts := append([]string(nil), c.FileHosts...)
+	if u, err := url.Parse(c.APIURL); err == nil && u.Host != "" {
+		hosts = append(hosts, u.Host)
+	}
+	return egress.Policy{Hosts: hosts, AllowPrivate: c.AllowPrivateAddresses}
+}
+
 // Validate reports a configuration that cannot work, naming the field.
 func (c Config) Validate() error {
 	if c.WebhookSecret.IsZero() {
@@ -84,6 +102,11 @@ func (c Config) Validate() error {
 		}
 		if u.Scheme != "https" {
 			return fmt.Errorf("webex: %s %q must use https", name, v)
+		}
+	}
+	for _, h := range c.FileHosts {
+		if err := egress.ValidateHost(h); err != nil {
+			return fmt.Errorf("webex: file_hosts: %w", err)
 		}
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 
 	"parley/internal/connector"
 	"parley/internal/core"
+	"parley/internal/egress"
 )
 
 // Connector is the Webex platform connector. It is safe for concurrent use.
@@ -57,6 +58,7 @@ func (c *Connector) Install(ctx context.Context, in connector.Installation) (con
 	}
 	cl := &Client{
 		api:   &rest{http: c.cfg.HTTPClient, base: base, token: in.Token},
+		files: egress.Client(c.cfg.HTTPClient, c.cfg.egressPolicy()),
 		users: ttlcache.New[string, core.Author](c.cfg.UserCacheTTL, c.cfg.UserCacheSize, c.cfg.Now),
 	}
 	me, err := cl.me(ctx)

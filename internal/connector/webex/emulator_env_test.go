@@ -53,7 +53,9 @@ func newEnv(t *testing.T) *env {
 		APIURL:        e.emu.APIURL(),
 		PublicURL:     e.appSrv.URL + "/webex/webhooks",
 		HTTPClient:    e.emuSrv.Client(),
-		Logger:        slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		// The emulator is on loopback.
+		AllowPrivateAddresses: true,
+		Logger:                slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})
 	late.Set(e.got.Wrap(e.conn.Handler(e.events)))
 

@@ -2,6 +2,7 @@ package webex
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -15,6 +16,8 @@ import (
 
 	"parley/internal/connector"
 	"parley/internal/core"
+	"parley/internal/egress"
+	"parley/internal/redact"
 )
 
 // SendFile posts f with m as its text, in root's thread when root is set,
@@ -91,7 +94,9 @@ func (c *Client) contentURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-// FetchFile opens a file announced in an event, with the bearer token.
+// FetchFile opens a file announced in an event, with the bearer token:
+// only from the API host, never through a redirect off the allowed hosts
+// or to an internal address (see egress).
 func (c *Client) FetchFile(ctx context.Context, ref core.FileRef) (io.ReadCloser, error) {
 	u, err := c.contentURL(ref.URL)
 	if err != nil {
@@ -99,18 +104,29 @@ func (c *Client) FetchFile(ctx context.Context, ref core.FileRef) (io.ReadCloser
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, fmt.Errorf("webex file download: %w", err)
+		return nil, fmt.Errorf("webex file download: %w", redact.Error(err))
 	}
 	req.Header.Set("Authorization", "Bearer "+c.api.token.Reveal())
-	res, err := c.api.http.Do(req)
+	res, err := c.files.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("webex file download: %w", err)
+		return nil, fmt.Errorf("webex file download: %w", requestError(err))
 	}
 	if err := statusError("file download", res); err != nil {
 		res.Body.Close()
 		return nil, err
 	}
 	return res.Body, nil
+}
+
+// requestError is an error from http.Client.Do made fit to show: the URL
+// it quotes is redacted, and a request the egress guard refused is
+// permanent.
+func requestError(err error) error {
+	err = redact.Error(err)
+	if errors.Is(err, egress.ErrRefused) {
+		return fmt.Errorf("%w: %w", err, connector.ErrPermanent)
+	}
+	return err
 }
 
 // fileRef learns a file's name, type and size with HEAD, as Webex's
@@ -122,12 +138,12 @@ func (c *Client) fileRef(ctx context.Context, raw string) (core.FileRef, error) 
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodHead, u.String(), nil)
 	if err != nil {
-		return core.FileRef{}, fmt.Errorf("webex file head: %w", err)
+		return core.FileRef{}, fmt.Errorf("webex file head: %w", redact.Error(err))
 	}
 	req.Header.Set("Authorization", "Bearer "+c.api.token.Reveal())
-	res, err := c.api.http.Do(req)
+	res, err := c.files.Do(req)
 	if err != nil {
-		return core.FileRef{}, fmt.Errorf("webex file head: %w", err)
+		return core.FileRef{}, fmt.Errorf("webex file head: %w", requestError(err))
 	}
 	res.Body.Close()
 	if err := statusError("file head", res); err != nil {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"parley/internal/connector"
+	"parley/internal/redact"
 	"parley/internal/secret"
 )
 
@@ -60,7 +61,7 @@ func (r *rest) do(op string, req *http.Request, out any) error {
 	req.Header.Set("Accept", "application/json")
 	res, err := r.http.Do(req)
 	if err != nil {
-		return fmt.Errorf("webex %s: %w", op, err)
+		return fmt.Errorf("webex %s: %w", op, redact.Error(err))
 	}
 	defer res.Body.Close()
 	if err := statusError(op, res); err != nil {
