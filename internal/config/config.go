@@ -20,6 +20,7 @@ type Config struct {
 	Traffic TrafficLog `yaml:"traffic_log"`
 	Log     Log        `yaml:"log"`
 	TLS     TLS        `yaml:"tls"`
+	Egress  Egress     `yaml:"egress"`
 	Slack   Slack      `yaml:"slack"`
 	Teams   Teams      `yaml:"teams"`
 	GChat   GChat      `yaml:"gchat"`
@@ -108,6 +109,18 @@ type TLS struct {
 	CAFile string `yaml:"ca_file"`
 }
 
+// Egress limits where the gateway fetches URLs that came from outside
+// (files named in events, a Teams activity's serviceUrl): only https, only
+// each platform's file_hosts and configured API hosts, and never a private,
+// loopback or link-local address unless this allows it.
+type Egress struct {
+	// AllowPrivateAddresses lets those fetches reach non-public addresses.
+	// Only for the sandbox and tests, where every platform is on 127.0.0.1:
+	// in production it would let a crafted event reach the gateway's
+	// network.
+	AllowPrivateAddresses bool `yaml:"allow_private_addresses"`
+}
+
 // Slack is the Slack app's settings.
 type Slack struct {
 	SigningSecret SecretRef `yaml:"signing_secret"`
@@ -115,6 +128,9 @@ type Slack struct {
 	ClientSecret  SecretRef `yaml:"client_secret"`
 	// APIURL is the Web API base; the default is Slack's own.
 	APIURL string `yaml:"api_url"`
+	// FileHosts are the hosts files may be fetched from besides the API
+	// host (host, host:port or *.domain). Default files.slack.com.
+	FileHosts []string `yaml:"file_hosts"`
 }
 
 // Teams is the Azure Bot registration's settings. Empty AppID: Teams is
@@ -136,6 +152,9 @@ type Teams struct {
 	// as their serviceUrl; the bot token goes nowhere else. ServiceURL's
 	// host is always allowed.
 	AllowedServiceHosts []string `yaml:"allowed_service_hosts"`
+	// FileHosts are the hosts files and pictures may be fetched from,
+	// besides Graph and the Bot Connector. Default *.sharepoint.com.
+	FileHosts []string `yaml:"file_hosts"`
 }
 
 // GChat is the Google Chat app's settings. Empty ServiceAccountKey: Google
@@ -157,6 +176,9 @@ type GChat struct {
 	TokenURL     string `yaml:"token_url"`
 	ChatCertsURL string `yaml:"chat_certs_url"`
 	OIDCJWKSURL  string `yaml:"oidc_jwks_url"`
+	// FileHosts are the hosts attachments may be downloaded from, besides
+	// api_url's. Default chat.googleapis.com.
+	FileHosts []string `yaml:"file_hosts"`
 }
 
 // Webex is the Webex integration's settings. Empty WebhookSecret: Webex is
@@ -166,6 +188,9 @@ type Webex struct {
 	WebhookSecret SecretRef `yaml:"webhook_secret"`
 	// APIURL defaults to Webex's own.
 	APIURL string `yaml:"api_url"`
+	// FileHosts are hosts, besides api_url's, that file downloads may be
+	// redirected to. Default none.
+	FileHosts []string `yaml:"file_hosts"`
 }
 
 // Tenant is a customer with its workspaces and links. Tenants given here are

@@ -56,6 +56,9 @@ func TestParseValid(t *testing.T) {
 	if got := c.InlineSecrets(); len(got) != 1 || got[0] != "tenants[0].workspaces[1].bot_token" {
 		t.Errorf("InlineSecrets = %v", got)
 	}
+	if c.Egress.AllowPrivateAddresses {
+		t.Error("private addresses allowed by default")
+	}
 	if c.Keys.KEKURL != "file:///etc/parley/data/kek.json" {
 		t.Errorf("KEK URL default = %q", c.Keys.KEKURL)
 	}
@@ -81,6 +84,8 @@ func TestParseErrors(t *testing.T) {
       - {platform: slack, id: T2, name: mine, bot_token: env:TEST_BOT}
 `, `tenants[1].workspaces[0]: workspace slack/T2 is also listed at tenants[0].workspaces[1] (tenant "demo")`},
 		{"workspace twice in a tenant", strings.Replace(valid, "id: T2, name: globex", "id: T1, name: globex", 1), "tenants[0].workspaces[1]: workspace slack/T1 is also listed at tenants[0].workspaces[0]"},
+		{"file host as URL", strings.Replace(valid, "  api_url: https://127.0.0.1:9999/api/\n", "  api_url: https://127.0.0.1:9999/api/\n  file_hosts: [files.slack.com, \"https://evil.example/\"]\n", 1), "slack.file_hosts[1]"},
+		{"egress misspelt", valid + "egress: {allow_private: true}\n", "unknown key allow_private"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

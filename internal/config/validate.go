@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"parley/internal/core"
+	"parley/internal/egress"
 )
 
 // placeholders are values copied from examples that must not reach
@@ -63,6 +64,14 @@ func (c *Config) Validate() error {
 	}
 	errs = append(errs, c.validateBus()...)
 	errs = append(errs, c.validateAdmin()...)
+	for name, hosts := range map[string][]string{"slack.file_hosts": c.Slack.FileHosts, "teams.file_hosts": c.Teams.FileHosts,
+		"gchat.file_hosts": c.GChat.FileHosts, "webex.file_hosts": c.Webex.FileHosts} {
+		for i, h := range hosts {
+			if err := egress.ValidateHost(h); err != nil {
+				add("%s[%d]: %v", name, i, err)
+			}
+		}
+	}
 	errs = append(errs, c.validateTenants()...)
 	return errors.Join(errs...)
 }

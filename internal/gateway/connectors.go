@@ -36,8 +36,9 @@ func (g *Gateway) addConnectors(hc *http.Client) {
 	slack := slackconn.New(slackconn.Config{
 		SigningSecret: g.cfg.Slack.SigningSecret.Value,
 		APIURL:        g.cfg.Slack.APIURL,
-		HTTPClient:    hc,
-		Logger:        g.log.With("platform", "slack"),
+		FileHosts:     g.cfg.Slack.FileHosts, AllowPrivateAddresses: g.cfg.Egress.AllowPrivateAddresses,
+		HTTPClient: hc,
+		Logger:     g.log.With("platform", "slack"),
 	})
 	g.clients.add(slack)
 	g.mounts = append(g.mounts, mount{name: "slack", path: slackEventsPath, platform: core.Slack, handler: slack.Handler})
@@ -47,6 +48,7 @@ func (g *Gateway) addConnectors(hc *http.Client) {
 			AppID: tc.AppID, AppSecret: tc.AppSecret.Value, TenantID: tc.TenantID,
 			OpenIDMetadataURL: tc.OpenIDMetadataURL, Issuer: tc.Issuer, TokenURL: tc.TokenURL, GraphURL: tc.GraphURL,
 			ServiceURL: tc.ServiceURL, AllowedServiceURLs: tc.AllowedServiceHosts,
+			FileHosts: tc.FileHosts, AllowPrivateAddresses: g.cfg.Egress.AllowPrivateAddresses,
 			HTTPClient: hc, Logger: g.log.With("platform", "teams"),
 		})
 		g.clients.add(conn)
@@ -58,6 +60,7 @@ func (g *Gateway) addConnectors(hc *http.Client) {
 			PushAudience: gc.PushAudience, PushServiceAccount: gc.PushServiceAccount, PubsubTopic: gc.PubsubTopic,
 			APIURL: gc.APIURL, EventsAPIURL: gc.EventsAPIURL, TokenURL: gc.TokenURL,
 			ChatCertsURL: gc.ChatCertsURL, OIDCJWKSURL: gc.OIDCJWKSURL,
+			FileHosts: gc.FileHosts, AllowPrivateAddresses: g.cfg.Egress.AllowPrivateAddresses,
 			HTTPClient: hc, Logger: g.log.With("platform", "gchat"),
 		})
 		g.clients.add(conn)
@@ -73,6 +76,7 @@ func (g *Gateway) addConnectors(hc *http.Client) {
 		}
 		conn := webexconn.New(webexconn.Config{
 			WebhookSecret: wc.WebhookSecret.Value, APIURL: wc.APIURL,
+			FileHosts: wc.FileHosts, AllowPrivateAddresses: g.cfg.Egress.AllowPrivateAddresses,
 			PublicURL:  strings.TrimRight(publicURL, "/") + webexWebhooksPath,
 			HTTPClient: hc, Logger: g.log.With("platform", "webex"),
 		})

@@ -105,7 +105,8 @@ func send(ctx context.Context, client connector.Client, ch core.ChannelID, root 
 
 // postFiles streams each file from the source to the destination; the
 // message text goes with the first. Where the destination cannot take
-// files, people see a note instead of nothing.
+// files, or the source will not hand one over (a URL off the platform's
+// file hosts, a file deleted since), people see a note instead of nothing.
 func (r *Router) postFiles(ctx context.Context, ev core.Event, dest core.ChannelRef, client connector.Client, root core.MessageID, msg connector.Message) (core.MessageID, error) {
 	src, err := r.clients.Client(ev.Tenant, ev.Source.Platform, ev.Source.Workspace)
 	if err != nil {
@@ -114,34 +115,64 @@ func (r *Router) postFiles(ctx context.Context, ev core.Event, dest core.Channel
 	fetcher, canFetch := src.(connector.FileFetcher)
 	sender, canSend := client.(connector.FileSender)
 	if !canFetch || !canSend {
+		var notes []string
 		for _, f := range ev.Files {
-			msg.Body.Nodes = append(msg.Body.Nodes, richtext.Node{Kind: richtext.LineBreak},
-				richtext.Node{Kind: richtext.Text, Text: fmt.Sprintf("[file %q (%d bytes) cannot be shown here]", f.Name, f.Size)})
+			notes = append(notes, fmt.Sprintf("[file %q (%d bytes) cannot be shown here]", f.Name, f.Size))
 		}
-		return send(ctx, client, dest.Channel, root, msg)
+		return send(ctx, client, dest.Channel, root, withNotes(msg, notes))
 	}
 	var first core.MessageID
-	for i, f := range ev.Files {
-		m := msg
-		if i > 0 {
-			m.Body = richtext.Doc{}
+	pending := msg     // the text goes with the first post
+	var notes []string // files not fetched, said in the next post
+	for _, f := range ev.Files {
+		body, err := fetcher.FetchFile(ctx, f)
+		if err != nil {
+			if !errors.Is(err, connector.ErrPermanent) && !errors.Is(err, connector.ErrNotFound) {
+				return "", fmt.Errorf("fetch file: %w", err)
+			}
+			r.log.Warn("file not relayed: the source will not hand it over", "to", dest.Platform, "err", err)
+			notes = append(notes, fmt.Sprintf("[file %q could not be fetched from its source]", f.Name))
+			continue
 		}
-		id, err := r.streamFile(ctx, fetcher, sender, dest.Channel, root, m, f)
+		id, err := r.streamFile(ctx, body, sender, dest.Channel, root, withNotes(pending, notes), f)
 		if err != nil {
 			return "", err
 		}
-		if i == 0 {
+		if first == "" {
+			first = id
+		}
+		pending.Body, notes = richtext.Doc{}, nil
+	}
+	if first == "" || len(notes) > 0 {
+		id, err := send(ctx, client, dest.Channel, root, withNotes(pending, notes))
+		if err != nil {
+			return "", err
+		}
+		if first == "" {
 			first = id
 		}
 	}
 	return first, nil
 }
 
-func (r *Router) streamFile(ctx context.Context, from connector.FileFetcher, to connector.FileSender, ch core.ChannelID, root core.MessageID, m connector.Message, f core.FileRef) (core.MessageID, error) {
-	body, err := from.FetchFile(ctx, f)
-	if err != nil {
-		return "", fmt.Errorf("fetch file: %w", err)
+// withNotes returns m with each note on a line of its own after its text.
+func withNotes(m connector.Message, notes []string) connector.Message {
+	if len(notes) == 0 {
+		return m
 	}
+	nodes := append([]richtext.Node(nil), m.Body.Nodes...)
+	for _, n := range notes {
+		if len(nodes) > 0 {
+			nodes = append(nodes, richtext.Node{Kind: richtext.LineBreak})
+		}
+		nodes = append(nodes, richtext.Node{Kind: richtext.Text, Text: n})
+	}
+	m.Body = richtext.Doc{Nodes: nodes}
+	return m
+}
+
+// streamFile sends the file whose body the source opened, and closes it.
+func (r *Router) streamFile(ctx context.Context, body io.ReadCloser, to connector.FileSender, ch core.ChannelID, root core.MessageID, m connector.Message, f core.FileRef) (core.MessageID, error) {
 	defer body.Close()
 	id, err := to.SendFile(ctx, ch, root, m, connector.File{Name: f.Name, MimeType: f.MimeType, Size: f.Size, Body: io.LimitReader(body, f.Size)})
 	if err != nil {

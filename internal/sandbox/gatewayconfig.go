@@ -95,8 +95,10 @@ func (c gatewayConfig) write(path string, s *secrets, signing, adminToken string
 		"public":   map[string]any{"listen": c.listen, "url": c.publicURL, "cert_file": c.certFile, "key_file": c.keyFile},
 		"admin":    map[string]any{"listen": c.adminListen, "token": adminRef},
 		"tls":      map[string]any{"ca_file": c.caFile},
-		"bus":      c.bus(),
-		"slack":    map[string]any{"signing_secret": signingRef, "api_url": c.slackAPI},
+		// Every emulated platform is on 127.0.0.1.
+		"egress": map[string]any{"allow_private_addresses": true},
+		"bus":    c.bus(),
+		"slack":  map[string]any{"signing_secret": signingRef, "api_url": c.slackAPI},
 		"teams": map[string]any{
 			"app_id": c.teams.appID, "app_secret": teamsSecretRef, "tenant_id": c.teams.tenant.ID,
 			"openid_metadata_url": c.teamsEmu.OpenIDMetadataURL(), "token_url": c.teamsEmu.TokenURL("{tenant}"),
