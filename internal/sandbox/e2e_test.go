@@ -266,8 +266,9 @@ func TestSandboxRelaysBetweenCompanies(t *testing.T) {
 	content := make([]byte, 300<<10)
 	_, _ = rand.Read(content)
 	fileNote := "file-" + randomHex(6)
+	fileName := "report-" + randomHex(6) + ".bin"
 	if _, err := w.api(alice).UploadFileContext(context.Background(), slack.UploadFileParameters{
-		Reader: bytes.NewReader(content), FileSize: len(content), Filename: "report.bin", Channel: acmeCh, InitialComment: fileNote,
+		Reader: bytes.NewReader(content), FileSize: len(content), Filename: fileName, Channel: acmeCh, InitialComment: fileNote,
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -330,6 +331,7 @@ func TestSandboxRelaysBetweenCompanies(t *testing.T) {
 		"reply text":   []byte(reply),
 		"edited text":  []byte(edited),
 		"file comment": []byte(fileNote),
+		"file name":    []byte(fileName),
 		"reverse text": []byte(back),
 		"file content": content[1000:1064],
 	}
@@ -390,6 +392,12 @@ func TestSandboxRelaysBetweenCompanies(t *testing.T) {
 		if bytes.Contains(logs, needle) {
 			t.Errorf("%s found in the logs", what)
 		}
+	}
+	// Upload and download URLs carry file names and pre-signed
+	// credentials in their paths and queries: no URL in the logs shows
+	// more than its host.
+	if m := urlWithPath.Find(logs); m != nil {
+		t.Errorf("a URL with its path or query is in the logs: %s", m)
 	}
 }
 
