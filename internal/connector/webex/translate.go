@@ -50,10 +50,15 @@ func (c *Client) toEvent(ctx context.Context, kind core.Kind, id core.EventID, m
 	if kind == core.Posted {
 		for _, u := range m.Files {
 			ref, err := c.fileRef(ctx, u)
-			if errors.Is(err, connector.ErrNotFound) || errors.Is(err, connector.ErrPermanent) {
-				continue
-			}
-			if err != nil {
+			switch {
+			case errors.Is(err, connector.ErrNotFound):
+				continue // deleted since
+			case errors.Is(err, connector.ErrPermanent):
+				// Refused (a URL off the API host, a redirect elsewhere):
+				// the file stays in the event so that the copy says it
+				// could not be fetched, rather than dropping it unsaid.
+				ref = core.FileRef{ID: core.FileID(u), URL: u, Name: "file"}
+			case err != nil:
 				return ev, err
 			}
 			ev.Files = append(ev.Files, ref)
