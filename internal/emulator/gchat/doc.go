@@ -7,8 +7,8 @@
 // download, an OAuth2 token endpoint for service-account JWT-bearer
 // grants, the certificates Google publishes (chat@system x509 certs, OIDC
 // JWKS and x509 certs), the Workspace Events API (subscriptions), and a
-// /_emulator/ control API (faults per SANDBOX.md keyed by domain name, and
-// a request log). google.golang.org/api/chat/v1 and
+// /_emulator/ control API (faults per SANDBOX.md keyed by domain name, the
+// clock, subscription suspension, and a request log). google.golang.org/api/chat/v1 and
 // golang.org/x/oauth2/google accept it.
 //
 // Inbound to the app: interaction events (MESSAGE, ADDED_TO_SPACE) POSTed
@@ -61,15 +61,40 @@
 //     of 30; app-auth writes per project: 3000 per minute. Excess gets 429
 //     RESOURCE_EXHAUSTED without Retry-After, as Google's API does;
 //     injected 429 faults do carry Retry-After (SANDBOX.md).
-//   - Workspace Events: create returns a finished Operation (done: true).
-//     Chat subscriptions may have user authority (chat.messages[.readonly]
-//     scopes; targetResource spaces/- covers every space of the user) or
-//     app authority (chat.app.messages.readonly, granted without admin
-//     approval). A subscription lives 4 hours with includeResource, 7 days
-//     without, or its ttl if shorter; expired ones get nothing.
-//     includeResource false sends only resource names. Only message and
-//     reaction events are produced; membership and space event types are
-//     accepted but never fire. spaces.spaceEvents is not emulated.
+//   - Workspace Events: create, patch and reactivate return a finished
+//     Operation (done: true). Chat subscriptions may have user authority
+//     (chat.messages[.readonly] scopes; targetResource spaces/- covers
+//     every space of the user) or app authority
+//     (chat.app.messages.readonly, granted without admin approval). A
+//     subscription lives 4 hours with includeResource, 7 days without, or
+//     its ttl/expireTime if shorter; a longer ask (on create or patch) is
+//     held to the maximum rather than refused, and ttl "0s" means the
+//     maximum. patch takes updateMask ttl or expireTime and counts the new
+//     life from now. includeResource false sends only resource names. Only
+//     message and reaction events are produced; membership and space event
+//     types are accepted but never fire. spaces.spaceEvents is not
+//     emulated.
+//   - Lifecycle events, through the subscription's own Pub/Sub topic like
+//     every event, with ce-source and ce-subject
+//     //workspaceevents.googleapis.com/subscriptions/ID and data
+//     {"subscription": <the resource, camelCase as the API returns it>}
+//     (the docs' example shows snake_case; which the service sends could
+//     not be checked): expirationReminder 12 hours and 1 hour before
+//     expireTime (a reminder that would fall before the last create or
+//     renewal is not sent), expired at expireTime, after which the
+//     subscription is deleted (get and patch are NOT_FOUND); suspended when
+//     the control API says so (POST /_emulator/subscriptions/suspend
+//     {"workspace": DOMAIN, "reason": ErrorType}); a suspended
+//     subscription gets no events until :reactivate, which keeps its
+//     expireTime and refuses one that is not suspended
+//     (FAILED_PRECONDITION).
+//   - Clock: POST /_emulator/clock {"advance_seconds": N} (package clock)
+//     moves Google's time. Tokens, subscriptions, rate limits and timed
+//     faults run on it; lifecycle events that fall due during a jump are
+//     sent in order, each stamped (ce-time) with when it fell due. Tokens
+//     Google signs for a receiver (push and interaction tokens,
+//     certificates) and the check of an app's assertion use the wall
+//     clock, which a jump does not move.
 //   - Pub/Sub: each app has one topic (App.PubSubTopic) with one push
 //     subscription to PushEndpoint; other topics are NOT_FOUND. CloudEvent
 //     attributes follow Google's "structure of events" page as remembered:

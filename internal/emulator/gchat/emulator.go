@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"parley/internal/emulator/clock"
 	"parley/internal/emulator/faults"
 	"parley/internal/emulator/idp"
 )
@@ -17,7 +18,10 @@ type Options struct {
 	// HTTPClient delivers interaction events and Pub/Sub pushes (the
 	// sandbox passes one trusting its CA). Default http.DefaultClient.
 	HTTPClient *http.Client
-	// Now is the clock for resource times, token lifetimes and limits.
+	// Now is the wall clock the emulator's clock starts from (default
+	// time.Now). Resource times, token and subscription lifetimes and
+	// limits run on the emulator's clock, which POST {control_url}clock
+	// moves ahead of it (package clock).
 	Now func() time.Time
 	// Logger receives operational logs only, never content or tokens.
 	Logger *slog.Logger
@@ -48,9 +52,14 @@ type Emulator struct {
 	chatKey *signingKey
 	oidcKey *signingKey
 
+	clock    *clock.Clock
 	limits   *rateLimiter
 	faults   *faults.Table
 	requests *requestLog
+	// lifecycleWake nudges the subscription lifecycle goroutine (started
+	// with the first subscription) to look again.
+	lifecycleWake  chan struct{}
+	lifecycleStart sync.Once
 
 	// The user-consent side (signin.go), guarded by mu.
 	oauth   *oauthState
@@ -83,19 +92,24 @@ func New(opts Options) *Emulator {
 			80 * time.Second, 160 * time.Second, 320 * time.Second, 600 * time.Second}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	clk := clock.New(opts.Now)
 	e := &Emulator{
-		opts:     opts,
-		log:      opts.Logger.With("emulator", "gchat"),
-		st:       newState(),
-		baseURL:  "https://gchat.emulator.invalid",
-		limits:   newRateLimiter(opts.Now),
-		faults:   &faults.Table{Now: opts.Now},
-		requests: &requestLog{},
-		ctx:      ctx,
-		cancel:   cancel,
+		opts:          opts,
+		log:           opts.Logger.With("emulator", "gchat"),
+		st:            newState(),
+		baseURL:       "https://gchat.emulator.invalid",
+		clock:         clk,
+		limits:        newRateLimiter(clk.Now),
+		faults:        &faults.Table{Now: clk.Now},
+		requests:      &requestLog{},
+		lifecycleWake: make(chan struct{}, 1),
+		ctx:           ctx,
+		cancel:        cancel,
 	}
-	e.chatKey = newSigningKey(chatIssuer, opts.Now())
-	e.oidcKey = newSigningKey("accounts.google.com", opts.Now())
+	// Certificates are checked by receivers, on their clocks.
+	e.chatKey = newSigningKey(chatIssuer, clk.Wall())
+	e.oidcKey = newSigningKey("accounts.google.com", clk.Wall())
+	clk.OnAdvance(e.clockAdvanced)
 	e.oauth = newOAuthState()
 	e.codes = &idp.Codes[googleGrant]{Now: e.now, TTL: codeLifetime}
 	e.pending = &idp.Pending[googleRequest]{Now: e.now, TTL: codeLifetime}
@@ -159,7 +173,12 @@ func (e *Emulator) Close() {
 	e.wg.Wait()
 }
 
-func (e *Emulator) now() time.Time { return e.opts.Now() }
+// now is Google's time: resources, lifetimes, limits.
+func (e *Emulator) now() time.Time { return e.clock.Now() }
+
+// wall stamps what a receiver checks on its own clock: the iat and exp of
+// tokens Google signs, and the lifetime of assertions apps sign.
+func (e *Emulator) wall() time.Time { return e.clock.Wall() }
 
 // goOwned runs fn in a goroutine that Close waits for; fn must return once
 // e.ctx is done.

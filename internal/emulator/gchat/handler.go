@@ -35,6 +35,8 @@ func (e *Emulator) Handler() http.Handler {
 		{"GET /workspaceevents/v1/subscriptions", "workspaceevents.subscriptions.list", readCall, false, apiSubscriptionsList},
 		{"GET /workspaceevents/v1/subscriptions/{sub}", "workspaceevents.subscriptions.get", readCall, false, apiSubscriptionsGet},
 		{"DELETE /workspaceevents/v1/subscriptions/{sub}", "workspaceevents.subscriptions.delete", readCall, false, apiSubscriptionsDelete},
+		{"PATCH /workspaceevents/v1/subscriptions/{sub}", "workspaceevents.subscriptions.patch", readCall, false, apiSubscriptionsPatch},
+		{"POST /workspaceevents/v1/subscriptions/{sub}", "workspaceevents.subscriptions.reactivate", readCall, false, apiSubscriptionsPost},
 		{"GET /workspaceevents/v1/operations/{op}", "workspaceevents.operations.get", readCall, false, apiOperationsGet},
 	}
 	for _, r := range routes {
@@ -48,6 +50,9 @@ func (e *Emulator) Handler() http.Handler {
 	mux.Handle("POST /_emulator/faults", e.faults)
 	mux.Handle("DELETE /_emulator/faults", e.faults)
 	mux.HandleFunc("GET /_emulator/requests", e.controlRequests)
+	mux.Handle("POST /_emulator/clock", e.clock)
+	mux.Handle("GET /_emulator/clock", e.clock)
+	mux.HandleFunc("POST /_emulator/subscriptions/suspend", e.controlSuspend)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errNotFound("The requested URL %s was not found on this server.", sanitize(r.URL.Path)))
 	})

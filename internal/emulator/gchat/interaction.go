@@ -58,7 +58,7 @@ func (e *Emulator) sendInteraction(a *app, ev map[string]any) {
 // chatToken mints the bearer token of an interaction event for a
 // project-number audience.
 func (e *Emulator) chatToken(audience string) string {
-	now := e.now()
+	now := e.wall()
 	return e.chatKey.sign(jwt.MapClaims{
 		"iss": chatIssuer, "aud": audience,
 		"iat": now.Unix(), "exp": now.Add(time.Hour).Unix(),

@@ -33,43 +33,49 @@ func (e *Emulator) publish(s *space, typ, subject string, data func(full bool) a
 	}
 	slices.SortFunc(subs, func(a, b *subscription) int { return a.seq - b.seq })
 	for _, sub := range subs {
-		a := e.st.topics[sub.topic]
-		if a == nil || a.spec.PushEndpoint == "" {
-			continue
-		}
-		payload, err := json.Marshal(data(sub.includeResource))
-		if err != nil {
-			continue
-		}
-		msgID := e.nextPubSubID()
-		publishTime := ts(now)
-		body, err := json.Marshal(map[string]any{
-			"message": map[string]any{
-				"attributes": map[string]string{
-					"ce-id":              msgID,
-					"ce-source":          "//workspaceevents.googleapis.com/" + sub.name,
-					"ce-specversion":     "1.0",
-					"ce-type":            typ,
-					"ce-subject":         chatTarget + s.name,
-					"ce-time":            publishTime,
-					"ce-datacontenttype": "application/json",
-				},
-				"data":         base64.StdEncoding.EncodeToString(payload),
-				"messageId":    msgID,
-				"message_id":   msgID,
-				"publishTime":  publishTime,
-				"publish_time": publishTime,
-			},
-			"subscription": a.pushSub,
-		})
-		if err != nil {
-			continue
-		}
-		url, aud := a.spec.PushEndpoint, a.spec.PushAudience
-		a.pushQ.push(job{retry: true, attempt: func(ctx context.Context, try int) bool {
-			return e.postPush(ctx, a, url, aud, body, try)
-		}})
+		e.pushEvent(sub, typ, chatTarget+s.name, now, data(sub.includeResource))
 	}
+}
+
+// pushEvent publishes one CloudEvent about subject to sub's Pub/Sub topic,
+// which the topic's push subscription delivers to the app's PushEndpoint,
+// in order behind what was published before. The caller holds e.mu.
+func (e *Emulator) pushEvent(sub *subscription, typ, subject string, at time.Time, data any) {
+	a := e.st.topics[sub.topic]
+	if a == nil || a.spec.PushEndpoint == "" {
+		return
+	}
+	payload, err := json.Marshal(data)
+	if err != nil {
+		return
+	}
+	msgID, published := e.nextPubSubID(), ts(e.now())
+	body, err := json.Marshal(map[string]any{
+		"message": map[string]any{
+			"attributes": map[string]string{
+				"ce-id":              msgID,
+				"ce-source":          "//workspaceevents.googleapis.com/" + sub.name,
+				"ce-specversion":     "1.0",
+				"ce-type":            typ,
+				"ce-subject":         subject,
+				"ce-time":            ts(at),
+				"ce-datacontenttype": "application/json",
+			},
+			"data":         base64.StdEncoding.EncodeToString(payload),
+			"messageId":    msgID,
+			"message_id":   msgID,
+			"publishTime":  published,
+			"publish_time": published,
+		},
+		"subscription": a.pushSub,
+	})
+	if err != nil {
+		return
+	}
+	url, aud := a.spec.PushEndpoint, a.spec.PushAudience
+	a.pushQ.push(job{retry: true, attempt: func(ctx context.Context, try int) bool {
+		return e.postPush(ctx, a, url, aud, body, try)
+	}})
 }
 
 // nextPubSubID returns Pub/Sub's decimal, increasing message IDs; the
@@ -82,7 +88,7 @@ func (e *Emulator) nextPubSubID() string {
 // oidcToken mints the Google-signed ID token Pub/Sub attaches to a push
 // for the push service account.
 func (e *Emulator) oidcToken(a *app, audience string) string {
-	now := e.now()
+	now := e.wall()
 	return e.oidcKey.sign(jwt.MapClaims{
 		"iss": oidcIssuer, "aud": audience, "azp": a.pushSAID, "sub": a.pushSAID,
 		"email": a.pushSAEmail, "email_verified": true,

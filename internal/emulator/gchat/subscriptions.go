@@ -17,6 +17,17 @@ const (
 	subscriptionType   = "type.googleapis.com/google.apps.events.subscriptions.v1.Subscription"
 )
 
+// Subscription states and the suspension reasons the emulator gives
+// (the API's State and ErrorType enums).
+const (
+	stateActive    = "ACTIVE"
+	stateSuspended = "SUSPENDED"
+)
+
+var suspensionReasons = map[string]bool{"USER_SCOPE_REVOKED": true, "RESOURCE_DELETED": true,
+	"USER_AUTHORIZATION_FAILURE": true, "ENDPOINT_PERMISSION_DENIED": true, "ENDPOINT_NOT_FOUND": true,
+	"ENDPOINT_RESOURCE_EXHAUSTED": true, "OTHER": true}
+
 // subscription is a Google Workspace Events subscription to a Chat space.
 type subscription struct {
 	name, uid       string
@@ -28,13 +39,27 @@ type subscription struct {
 	authUser        string // user authority, or
 	authApp         *app   // app authority
 	created         time.Time
+	updated         time.Time
 	expire          time.Time
-	seq             int // creation order, so fan-out is deterministic
+	state           string // stateActive or stateSuspended
+	suspension      string // the reason, while suspended
+	// reminded lists the expiration reminders (lead times before expire)
+	// already sent for the current expire.
+	reminded []time.Duration
+	seq      int // creation order, so fan-out is deterministic
+}
+
+// maxTTL is the longest life the subscription's payload options allow.
+func (sub *subscription) maxTTL() time.Duration {
+	if sub.includeResource {
+		return maxTTLWithResource
+	}
+	return maxTTLNoResource
 }
 
 // covers reports whether s's events reach sub now.
 func (sub *subscription) covers(s *space, typ string, now time.Time) bool {
-	if !now.Before(sub.expire) || !slices.Contains(sub.eventTypes, typ) {
+	if sub.state != stateActive || !now.Before(sub.expire) || !slices.Contains(sub.eventTypes, typ) {
 		return false
 	}
 	if sub.space != "" && sub.space != s.name {
@@ -111,8 +136,9 @@ func apiSubscriptionsCreate(c *call) (any, *apiError) {
 			return nil, ae
 		}
 	}
+	now := e.now()
 	sub := &subscription{target: in.TargetResource, eventTypes: slices.Clone(in.EventTypes),
-		includeResource: in.PayloadOptions.IncludeResource, created: e.now()}
+		includeResource: in.PayloadOptions.IncludeResource, created: now, updated: now, state: stateActive}
 	if c.p.isApp() {
 		sub.authApp = c.p.app
 	} else {
@@ -137,30 +163,14 @@ func apiSubscriptionsCreate(c *call) (any, *apiError) {
 		return nil, errNotFound("Pub/Sub topic %s not found.", sanitize(topic))
 	}
 	sub.topic = topic
-	maxTTL := maxTTLNoResource
-	if sub.includeResource {
-		maxTTL = maxTTLWithResource
+	ttl, ae := lifetime(in.TTL, in.ExpireTime, now, sub.maxTTL())
+	if ae != nil {
+		return nil, ae
 	}
-	ttl := maxTTL
-	if in.TTL != "" {
-		d, err := parseDuration(in.TTL)
-		if err != nil || d < 0 {
-			return nil, errInvalid("Invalid ttl.")
-		}
-		if d > 0 {
-			ttl = min(d, maxTTL)
-		}
-	} else if in.ExpireTime != "" {
-		t, err := time.Parse(time.RFC3339Nano, in.ExpireTime)
-		if err != nil || !t.After(e.now()) {
-			return nil, errInvalid("Invalid expireTime.")
-		}
-		ttl = min(t.Sub(e.now()), maxTTL)
-	}
-	sub.expire = sub.created.Add(ttl)
+	sub.expire = now.Add(ttl)
 	for _, other := range e.st.subs {
 		if other.target == sub.target && other.authUser == sub.authUser && other.authApp == sub.authApp &&
-			e.now().Before(other.expire) && overlaps(other.eventTypes, sub.eventTypes) {
+			now.Before(other.expire) && overlaps(other.eventTypes, sub.eventTypes) {
 			return nil, errExists("A subscription for this target resource and event types already exists: %s", other.name)
 		}
 	}
@@ -171,7 +181,34 @@ func apiSubscriptionsCreate(c *call) (any, *apiError) {
 		sub.seq = max(sub.seq, other.seq+1)
 	}
 	e.st.subs[sub.name] = sub
+	e.lifecycleChanged()
 	return e.operation(subscriptionType, e.subscriptionJSON(sub)), nil
+}
+
+// lifetime is a subscription's life from its ttl or expireTime (at most
+// one set), capped at max: unset or "0s" is the maximum, as the API
+// documents; longer asks are held to it.
+func lifetime(ttl, expireTime string, now time.Time, max time.Duration) (time.Duration, *apiError) {
+	switch {
+	case ttl != "" && expireTime != "":
+		return 0, errInvalid("Only one of ttl and expireTime may be set.")
+	case ttl != "":
+		d, err := parseDuration(ttl)
+		if err != nil || d < 0 {
+			return 0, errInvalid("Invalid ttl.")
+		}
+		if d == 0 {
+			return max, nil
+		}
+		return min(d, max), nil
+	case expireTime != "":
+		t, err := time.Parse(time.RFC3339Nano, expireTime)
+		if err != nil || !t.After(now) {
+			return 0, errInvalid("Invalid expireTime.")
+		}
+		return min(t.Sub(now), max), nil
+	}
+	return max, nil
 }
 
 func overlaps(a, b []string) bool {
@@ -210,16 +247,15 @@ func (e *Emulator) operation(typ string, resp map[string]any) map[string]any {
 }
 
 func (e *Emulator) subscriptionJSON(sub *subscription) map[string]any {
-	state := "ACTIVE"
-	if !e.now().Before(sub.expire) {
-		state = "SUSPENDED"
-	}
 	out := map[string]any{
 		"name": sub.name, "uid": sub.uid, "targetResource": sub.target, "eventTypes": sub.eventTypes,
 		"notificationEndpoint": map[string]any{"pubsubTopic": sub.topic},
 		"payloadOptions":       map[string]any{"includeResource": sub.includeResource},
-		"state":                state, "createTime": ts(sub.created), "updateTime": ts(sub.created),
-		"expireTime": ts(sub.expire), "etag": strconv.Quote(sub.uid),
+		"state":                sub.state, "createTime": ts(sub.created), "updateTime": ts(sub.updated),
+		"expireTime": ts(sub.expire), "etag": strconv.Quote(sub.uid + "-" + strconv.FormatInt(sub.updated.UnixNano(), 36)),
+	}
+	if sub.suspension != "" {
+		out["suspensionReason"] = sub.suspension
 	}
 	if sub.authApp != nil {
 		out["authority"] = "//iam.googleapis.com/projects/-/serviceAccounts/" + sub.authApp.saEmail
@@ -257,7 +293,96 @@ func apiSubscriptionsDelete(c *call) (any, *apiError) {
 		return nil, ae
 	}
 	delete(c.e.st.subs, sub.name)
+	c.e.lifecycleChanged()
 	return c.e.operation("type.googleapis.com/google.protobuf.Empty", nil), nil
+}
+
+// needSubscriptionScopes checks the caller may manage sub: the scopes its
+// event types need, as for create.
+func (c *call) needSubscriptionScopes(sub *subscription) *apiError {
+	for _, t := range sub.eventTypes {
+		us, as, _ := eventScopes(t)
+		if ae := c.needScopes(us, as, ""); ae != nil {
+			return ae
+		}
+	}
+	return nil
+}
+
+// apiSubscriptionsPatch updates or renews a subscription: updateMask
+// names ttl or expireTime (or is left out, and the body says which); ttl
+// "0s" renews for the longest life the payload options allow, counted
+// from now. Reminders start over for the new expireTime.
+func apiSubscriptionsPatch(c *call) (any, *apiError) {
+	sub, ae := c.ownSubscription()
+	if ae != nil {
+		return nil, ae
+	}
+	if ae := c.needSubscriptionScopes(sub); ae != nil {
+		return nil, ae
+	}
+	var in subscriptionInput
+	if ae := decode(c.body, &in); ae != nil {
+		return nil, ae
+	}
+	q := c.r.URL.Query()
+	if mask := q.Get("updateMask"); mask != "" {
+		for _, f := range strings.Split(mask, ",") {
+			switch strings.TrimSpace(f) {
+			case "ttl", "expireTime", "expire_time":
+			default:
+				return nil, errInvalid("Unsupported update mask field: %s. Only ttl and expireTime can be updated.", sanitize(f))
+			}
+		}
+		if !strings.Contains(mask, "ttl") {
+			in.TTL = ""
+		}
+		if !strings.Contains(mask, "expire") {
+			in.ExpireTime = ""
+		}
+	}
+	now := c.e.now()
+	ttl, ae := lifetime(in.TTL, in.ExpireTime, now, sub.maxTTL())
+	if ae != nil {
+		return nil, ae
+	}
+	if q.Get("validateOnly") == "true" {
+		preview := *sub
+		preview.expire, preview.updated = now.Add(ttl), now
+		return c.e.operation(subscriptionType, c.e.subscriptionJSON(&preview)), nil
+	}
+	sub.expire, sub.updated, sub.reminded = now.Add(ttl), now, nil
+	c.e.lifecycleChanged()
+	return c.e.operation(subscriptionType, c.e.subscriptionJSON(sub)), nil
+}
+
+// apiSubscriptionsPost serves the custom methods on a subscription; the
+// only one is :reactivate.
+func apiSubscriptionsPost(c *call) (any, *apiError) {
+	id, ok := strings.CutSuffix(c.r.PathValue("sub"), ":reactivate")
+	if !ok {
+		return nil, errNotFound("Method not found.")
+	}
+	c.r.SetPathValue("sub", id)
+	return apiSubscriptionsReactivate(c)
+}
+
+// apiSubscriptionsReactivate resumes a suspended subscription. It keeps
+// its expireTime (the API says so) and rejects a subscription that is not
+// suspended.
+func apiSubscriptionsReactivate(c *call) (any, *apiError) {
+	sub, ae := c.ownSubscription()
+	if ae != nil {
+		return nil, ae
+	}
+	if ae := c.needSubscriptionScopes(sub); ae != nil {
+		return nil, ae
+	}
+	if sub.state != stateSuspended {
+		return nil, errPrecondition("Subscription %s is not suspended.", sub.name)
+	}
+	sub.state, sub.suspension, sub.updated = stateActive, "", c.e.now()
+	return c.e.operation(subscriptionType, c.e.subscriptionJSON(sub)), nil
 }
 
 // apiSubscriptionsList lists the caller's subscriptions; the filter

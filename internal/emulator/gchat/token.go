@@ -101,7 +101,7 @@ func (e *Emulator) verifyAssertion(assertion string) (*app, jwt.MapClaims, strin
 		}
 		block, _ := pem.Decode(a.pubKeyPEM)
 		return x509.ParsePKIXPublicKey(block.Bytes)
-	}, jwt.WithValidMethods([]string{"RS256"}), jwt.WithTimeFunc(e.now), jwt.WithIssuedAt(),
+	}, jwt.WithValidMethods([]string{"RS256"}), jwt.WithTimeFunc(e.wall), jwt.WithIssuedAt(),
 		jwt.WithExpirationRequired(), jwt.WithLeeway(30*time.Second))
 	if err != nil {
 		if a == nil {
