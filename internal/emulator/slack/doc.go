@@ -6,7 +6,9 @@
 // signs event deliveries with v0 HMAC-SHA256 and retries them with
 // X-Slack-Retry-* headers, so the official clients (slack-go) accept it.
 // A /_emulator/ control API, not part of Slack, injects faults (SANDBOX.md),
-// lists API calls, sets request URLs and mints OAuth codes.
+// moves the clock (POST /_emulator/clock, package clock: token lifetimes,
+// rate-limit windows, OAuth codes and timed faults run on it), lists API
+// calls, sets request URLs and mints OAuth codes.
 //
 // Choices where Slack's docs are unclear or where the emulator simplifies:
 //   - All channels are public; channel_type is "channel".

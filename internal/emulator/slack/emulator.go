@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"parley/internal/emulator/clock"
 	"parley/internal/emulator/faults"
 	"parley/internal/emulator/idp"
 )
@@ -23,7 +24,11 @@ type Options struct {
 	// RetryDelays are the delays before retry 1..n. Default {0, 1m, 5m}, as
 	// Slack; an empty non-nil slice disables retries.
 	RetryDelays []time.Duration
-	// Now is the clock for ts values, event times and signing timestamps.
+	// Now is the wall clock the emulator's clock starts from (default
+	// time.Now). ts values, event times, token lifetimes and rate limits
+	// run on the emulator's clock, which POST {control_url}clock moves
+	// ahead of it (package clock); request-signing timestamps stay on the
+	// wall clock, the one the receiving app checks them against.
 	Now func() time.Time
 	// Logger receives operational logs only, never content or tokens.
 	Logger *slog.Logger
@@ -41,6 +46,7 @@ type Emulator struct {
 	st      *state
 	baseURL string
 
+	clock    *clock.Clock
 	limits   *rateLimiter
 	faults   *faults.Table
 	requests *requestLog
@@ -80,17 +86,19 @@ func New(opts Options) *Emulator {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	clk := clock.New(opts.Now)
 	e := &Emulator{
 		opts:     opts,
 		log:      opts.Logger.With("emulator", "slack"),
 		st:       newState(),
 		baseURL:  "https://slack.emulator.invalid",
-		faults:   &faults.Table{Now: opts.Now},
+		clock:    clk,
+		faults:   &faults.Table{Now: clk.Now},
 		requests: &requestLog{},
 		ctx:      ctx,
 		cancel:   cancel,
 	}
-	e.limits = newRateLimiter(opts.Now)
+	e.limits = newRateLimiter(clk.Now)
 	e.codes = &idp.Codes[grantInfo]{Now: e.now, TTL: codeLifetime}
 	e.pending = &idp.Pending[authzRequest]{Now: e.now, TTL: pageLifetime}
 	return e
@@ -116,7 +124,8 @@ func (e *Emulator) Close() {
 	e.wg.Wait()
 }
 
-func (e *Emulator) now() time.Time { return e.opts.Now() }
+// now is Slack's time: ts values, lifetimes, limits.
+func (e *Emulator) now() time.Time { return e.clock.Now() }
 
 // goOwned runs fn in a goroutine that Close waits for; fn must return once
 // e.ctx is done.

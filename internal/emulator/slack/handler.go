@@ -13,6 +13,8 @@ func (e *Emulator) Handler() http.Handler {
 	mux.Handle("POST /_emulator/faults", e.faults)
 	mux.Handle("DELETE /_emulator/faults", e.faults)
 	mux.HandleFunc("GET /_emulator/requests", e.controlRequests)
+	mux.Handle("POST /_emulator/clock", e.clock)
+	mux.Handle("GET /_emulator/clock", e.clock)
 	mux.HandleFunc("POST /_emulator/apps/{app_id}/request_url", e.controlRequestURL)
 	mux.HandleFunc("POST /_emulator/oauth/code", e.controlOAuthCode)
 	mux.HandleFunc("POST /_emulator/apps/{app_id}/uninstall", e.controlUninstall)

@@ -1,0 +1,86 @@
+package slack
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	slackapi "github.com/slack-go/slack"
+)
+
+// advance moves the emulator's clock over its control API.
+func (e *env) advance(t *testing.T, d time.Duration) {
+	t.Helper()
+	if status, out := e.control(t, http.MethodPost, "clock", fmt.Sprintf(`{"advance_seconds":%d}`, int(d/time.Second))); status != http.StatusOK || out["ok"] != true {
+		t.Fatalf("advance the clock: %d %v", status, out)
+	}
+}
+
+func TestClockExpiresRotatedTokenAndResetsLimits(t *testing.T) {
+	e := newEnv(t, Options{})
+	ctx := context.Background()
+	app := e.emu.AddApp(AppSpec{Name: "Rotating", ClientID: "7.7", ClientSecret: "s3cret", BotScopes: []string{"chat:write", "users:read"}, TokenRotation: true})
+	_, out := e.control(t, http.MethodPost, "oauth/code", `{"app_id":"`+app.ID+`","team":"`+e.ws.ID+`","user":"`+e.alice.ID+`"}`)
+	opt := slackapi.OAuthOptionAPIURL(e.srv.URL + "/api/")
+	r, err := slackapi.GetOAuthV2ResponseContext(ctx, e.srv.Client(), "7.7", "s3cret", out["code"].(string), "", opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(r.AccessToken, "xoxe.xoxb-") || !strings.HasPrefix(r.RefreshToken, "xoxe-1-") || r.ExpiresIn != 43200 {
+		t.Fatalf("rotating install = token %.10q refresh %.8q expires_in %d", r.AccessToken, r.RefreshToken, r.ExpiresIn)
+	}
+	bot := e.client(r.AccessToken)
+	if _, err := bot.AuthTestContext(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// users.list is tier 2: 20 a minute.
+	usersList := func(token string) (int, map[string]any) {
+		status, _, out := e.raw(t, "users.list", "application/x-www-form-urlencoded", "", map[string]string{"Authorization": "Bearer " + token})
+		return status, out
+	}
+	for i := range 20 {
+		if status, out := usersList(e.alice.Token); status != http.StatusOK || out["ok"] != true {
+			t.Fatalf("users.list %d: %d %v", i, status, out)
+		}
+	}
+	if status, out := usersList(e.alice.Token); status != http.StatusTooManyRequests || out["error"] != "ratelimited" {
+		t.Fatalf("users.list 21: %d %v", status, out)
+	}
+
+	e.advance(t, 12*time.Hour)
+
+	if _, err := bot.AuthTestContext(ctx); err == nil || err.Error() != "token_expired" {
+		t.Fatalf("a rotating token 12 h later: %v, want token_expired", err)
+	}
+	// Person tokens and non-rotating bot tokens do not expire.
+	if _, err := e.client(e.alice.Token).AuthTestContext(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.client(e.inst.BotToken).AuthTestContext(ctx); err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := slackapi.RefreshOAuthV2TokenContext(ctx, e.srv.Client(), "7.7", "s3cret", r.RefreshToken, opt)
+	if err != nil {
+		t.Fatalf("refresh: %v", err)
+	}
+	if fresh.AccessToken == r.AccessToken || fresh.RefreshToken == r.RefreshToken || fresh.ExpiresIn != 43200 {
+		t.Fatalf("refresh answer = %+v", fresh)
+	}
+	if _, err := slackapi.RefreshOAuthV2TokenContext(ctx, e.srv.Client(), "7.7", "s3cret", r.RefreshToken, opt); err == nil || err.Error() != "invalid_refresh_token" {
+		t.Fatalf("reusing a refresh token: %v", err)
+	}
+	bot = e.client(fresh.AccessToken)
+	// The rate-limit window passed with the jump.
+	for i := range 20 {
+		if status, out := usersList(e.alice.Token); status != http.StatusOK || out["ok"] != true {
+			t.Fatalf("users.list %d after the window: %d %v", i, status, out)
+		}
+	}
+	e.advance(t, 11*time.Hour)
+	if _, err := bot.AuthTestContext(ctx); err != nil {
+		t.Fatalf("11 h into a fresh token's 12: %v", err)
+	}
+}
