@@ -19,7 +19,7 @@
 //     folder and uploads; 429 + Retry-After throttling;
 //   - pre-authenticated file downloads (/drive/…) and the /_emulator/
 //     control API (faults per SANDBOX.md with workspace = tenant ID, the
-//     request log, key rotation).
+//     clock per package clock, the request log, key rotation).
 //
 // When a person acts through Graph the emulator delivers the matching
 // activity, signed, to every bot installed in the team, per bot in order.
@@ -66,6 +66,10 @@
 //     download from channel folders, but not post, edit, delete or react
 //     through Graph (application permissions cannot, in Graph either).
 //   - People's setup tokens never expire; issued app tokens live one hour.
+//     Lifetimes, throttling windows and retired signing keys' retention
+//     run on the emulator's clock (POST /_emulator/clock); the tokens on
+//     activities, ID tokens and key certificates are stamped with the wall
+//     clock their receivers check them on.
 //   - Sign-in and consent (entra.go, entra_graph.go), Entra ID v2.0 per
 //     tenant at /{tenant}/v2.0/.well-known/openid-configuration,
 //     /{tenant}/oauth2/v2.0/authorize, /{tenant}/oauth2/v2.0/token and

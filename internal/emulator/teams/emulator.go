@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"parley/internal/emulator/clock"
 	"parley/internal/emulator/faults"
 	"parley/internal/emulator/idp"
 )
@@ -17,7 +18,11 @@ type Options struct {
 	// HTTPClient delivers activities to bots' messaging endpoints (the
 	// sandbox passes one trusting its CA). Default http.DefaultClient.
 	HTTPClient *http.Client
-	// Now is the clock for message IDs, timestamps and token lifetimes.
+	// Now is the wall clock the emulator's clock starts from (default
+	// time.Now). Message IDs, timestamps, token lifetimes and rate limits
+	// run on the emulator's clock, which POST {control_url}clock moves
+	// ahead of it (package clock); the tokens on activities sent to bots
+	// are stamped with the wall clock the bot checks them against.
 	Now func() time.Time
 	// Logger receives operational logs only, never content or tokens.
 	Logger *slog.Logger
@@ -42,6 +47,7 @@ type Emulator struct {
 	st      *state
 	baseURL string
 
+	clock    *clock.Clock
 	keys     *keyRing
 	limits   *limiter
 	faults   *faults.Table
@@ -77,14 +83,16 @@ func New(opts Options) *Emulator {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	clk := clock.New(opts.Now)
 	e := &Emulator{
 		opts:     opts,
 		log:      opts.Logger.With("emulator", "teams"),
 		st:       newState(),
 		baseURL:  "https://teams.emulator.invalid",
-		keys:     newKeyRing(opts.Now),
-		limits:   newLimiter(opts.Now),
-		faults:   &faults.Table{Now: opts.Now},
+		clock:    clk,
+		keys:     newKeyRing(clk.Now, clk.Wall),
+		limits:   newLimiter(clk.Now),
+		faults:   &faults.Table{Now: clk.Now},
 		requests: &requestLog{},
 		ctx:      ctx,
 		cancel:   cancel,
@@ -150,7 +158,8 @@ func (e *Emulator) Close() {
 	e.wg.Wait()
 }
 
-func (e *Emulator) now() time.Time { return e.opts.Now() }
+// now is Microsoft's time: IDs, timestamps, lifetimes, limits.
+func (e *Emulator) now() time.Time { return e.clock.Now() }
 
 // goOwned runs fn in a goroutine that Close waits for; fn must return once
 // e.ctx is done.

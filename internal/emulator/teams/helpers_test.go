@@ -21,22 +21,22 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
-// clock is a settable test clock; it starts at the real time so JWT
+// testClock is a settable test clock; it starts at the real time so JWT
 // libraries that check exp against the wall clock agree with it.
-type clock struct {
+type testClock struct {
 	mu sync.Mutex
 	t  time.Time
 }
 
-func newClock() *clock { return &clock{t: time.Now().Truncate(time.Millisecond)} }
+func newClock() *testClock { return &testClock{t: time.Now().Truncate(time.Millisecond)} }
 
-func (c *clock) Now() time.Time {
+func (c *testClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.t
 }
 
-func (c *clock) Advance(d time.Duration) {
+func (c *testClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.t = c.t.Add(d)
@@ -50,7 +50,7 @@ type env struct {
 	e      *Emulator
 	srv    *httptest.Server
 	client *http.Client
-	clock  *clock
+	clock  *testClock
 
 	tenant  Tenant
 	alice   User

@@ -38,15 +38,17 @@ type signingKey struct {
 // keyRing holds the Bot Framework signing keys (activities to bots) and
 // the key that signs access tokens the emulated login service issues.
 type keyRing struct {
-	now func() time.Time
+	// now is Microsoft's time (retention of retired keys); wall stamps the
+	// certificates, which receivers check on their own clocks.
+	now, wall func() time.Time
 
 	mu     sync.Mutex
 	keys   []*signingKey // current last
 	tokKey *signingKey
 }
 
-func newKeyRing(now func() time.Time) *keyRing {
-	return &keyRing{now: now}
+func newKeyRing(now, wall func() time.Time) *keyRing {
+	return &keyRing{now: now, wall: wall}
 }
 
 // 2048-bit RSA, as Microsoft's keys; generation is lazy so New does no
@@ -77,7 +79,7 @@ func (k *keyRing) current() *signingKey {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if len(k.keys) == 0 {
-		k.keys = append(k.keys, newSigningKey(k.now()))
+		k.keys = append(k.keys, newSigningKey(k.wall()))
 	}
 	return k.keys[len(k.keys)-1]
 }
@@ -91,7 +93,7 @@ func (k *keyRing) rotate() {
 	if len(k.keys) > 0 {
 		k.keys[len(k.keys)-1].retired = now
 	}
-	k.keys = append(k.keys, newSigningKey(now))
+	k.keys = append(k.keys, newSigningKey(k.wall()))
 	live := k.keys[:0]
 	for _, key := range k.keys {
 		if key.retired.IsZero() || now.Sub(key.retired) < keyRetention {
@@ -109,7 +111,7 @@ func (k *keyRing) tokenKey() *signingKey {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.tokKey == nil {
-		k.tokKey = newSigningKey(k.now())
+		k.tokKey = newSigningKey(k.wall())
 	}
 	return k.tokKey
 }
@@ -163,7 +165,7 @@ func signJWT(key *signingKey, claims map[string]any) string {
 // the Bot Connector sends. Its service URL claim is "serviceurl", all
 // lowercase, as botframework-connector's AuthenticationConstants expects.
 func (e *Emulator) activityToken(appID, serviceURL string) string {
-	now := e.now()
+	now := e.clock.Wall() // the bot checks nbf and exp on its own clock
 	return signJWT(e.keys.current(), map[string]any{
 		"serviceurl": serviceURL,
 		"nbf":        now.Add(-5 * time.Minute).Unix(),

@@ -1,0 +1,69 @@
+package teams
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestClockExpiresTokensAndResetsLimits(t *testing.T) {
+	v := newEnv(t)
+	ctl := v.e.ControlURL() + "clock"
+	botTok, graphTok := v.botToken(), v.graphToken()
+	members := convPath(v.team.GeneralChannel.ID) + "/members"
+	channels := "/v1.0/teams/" + v.team.ID + "/channels"
+	if s, _, _ := v.call("GET", members, botTok, nil); s != http.StatusOK {
+		t.Fatalf("connector with a fresh token: %d", s)
+	}
+	if s, _, body := v.call("GET", channels, graphTok, nil); s != http.StatusOK {
+		t.Fatalf("graph with a fresh token: %d %v", s, body)
+	}
+	// Graph allows a token 50 calls a second.
+	limited := false
+	for range 60 {
+		if s, _, _ := v.call("GET", "/v1.0/me", v.alice.Token, nil); s == http.StatusTooManyRequests {
+			limited = true
+			break
+		}
+	}
+	if !limited {
+		t.Fatal("60 Graph calls in a moment were not throttled")
+	}
+
+	for _, bad := range []any{`{"advance_seconds":-3600}`, `{}`, `{"advance_seconds":60,"extra":1}`} {
+		if s, _, _ := v.call("POST", ctl, "", bad); s != http.StatusBadRequest {
+			t.Errorf("clock %s: %d, want 400", bad, s)
+		}
+	}
+	if s, _, out := v.call("POST", ctl, "", map[string]any{"advance_seconds": 3601}); s != http.StatusOK || out["ok"] != true {
+		t.Fatalf("advance the clock: %d %v", s, out)
+	}
+
+	if s, _, body := v.call("GET", members, botTok, nil); s != http.StatusUnauthorized || body["message"] != "Authorization has been denied for this request." {
+		t.Fatalf("connector with an expired token: %d %v", s, body)
+	}
+	s, _, body := v.call("GET", channels, graphTok, nil)
+	if s != http.StatusUnauthorized || str(body, "error", "code") != "InvalidAuthenticationToken" ||
+		!strings.Contains(str(body, "error", "message"), "token is expired") {
+		t.Fatalf("graph with an expired token: %d %v", s, body)
+	}
+	if s, _, _ := v.call("GET", channels, "never-issued", nil); s != http.StatusUnauthorized {
+		t.Fatalf("graph with a made-up token: %d", s)
+	}
+	if s, _, _ := v.call("GET", members, v.botToken(), nil); s != http.StatusOK {
+		t.Fatalf("connector with a new token: %d", s)
+	}
+	// The throttling window passed with the jump; people's delegated
+	// tokens do not expire.
+	if s, _, body := v.call("GET", "/v1.0/me", v.alice.Token, nil); s != http.StatusOK {
+		t.Fatalf("graph after the window: %d %v", s, body)
+	}
+	// What the bot receives is still signed on its clock: a person's post
+	// after the jump arrives and validates (the receiver checks nbf/exp).
+	s, _, msg := v.call("POST", channelMsgs(v.team, v.team.GeneralChannel), v.alice.Token, map[string]any{
+		"body": map[string]any{"contentType": "html", "content": "<p>after the jump</p>"}})
+	if s != http.StatusCreated {
+		t.Fatalf("post: %d %v", s, msg)
+	}
+	v.botRecv.waitFor(func(a activity) bool { return a["type"] == "message" && a["id"] == str(msg, "id") })
+}
