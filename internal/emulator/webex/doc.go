@@ -51,4 +51,8 @@
 //     /idb/oauth2/v2/keys/verificationjwk, /v1/userinfo; the ID token's sub
 //     is the person's UUID. Where Webex publishes its discovery document
 //     could not be confirmed; the paths above follow the issuer.
+//   - The control API's clock (POST /_emulator/clock, package clock) moves
+//     Webex's time: token lifetimes, codes, rate limits, the webhook
+//     failure window and timed faults follow it; ID tokens are stamped
+//     with the wall clock their receivers check them on.
 package webex

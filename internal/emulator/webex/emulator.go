@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"parley/internal/emulator/clock"
 	"parley/internal/emulator/faults"
 	"parley/internal/emulator/idp"
 )
@@ -17,7 +18,10 @@ type Options struct {
 	// HTTPClient delivers webhooks to their target URLs (the sandbox passes
 	// one trusting its CA). Default http.DefaultClient.
 	HTTPClient *http.Client
-	// Now is the clock for created/updated times and rate limits.
+	// Now is the wall clock the emulator's clock starts from (default
+	// time.Now). Created/updated times, token lifetimes, rate limits and
+	// webhook failure windows run on the emulator's clock, which POST
+	// {control_url}clock moves ahead of it (package clock).
 	Now func() time.Time
 	// Logger receives operational logs only, never content or tokens.
 	Logger *slog.Logger
@@ -46,6 +50,7 @@ type Emulator struct {
 	baseURL string
 
 	queue    *deliveryQueue
+	clock    *clock.Clock
 	limits   *rateLimiter
 	faults   *faults.Table
 	requests *requestLog
@@ -87,14 +92,16 @@ func New(opts Options) *Emulator {
 		opts.DisableAfter = 100
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	clk := clock.New(opts.Now)
 	e := &Emulator{
 		opts:     opts,
 		log:      opts.Logger.With("emulator", "webex"),
 		st:       newState(),
 		baseURL:  "https://webex.emulator.invalid",
-		faults:   &faults.Table{Now: opts.Now},
+		clock:    clk,
+		faults:   &faults.Table{Now: clk.Now},
 		requests: &requestLog{},
-		limits:   newRateLimiter(opts.Now),
+		limits:   newRateLimiter(clk.Now),
 		ctx:      ctx,
 		cancel:   cancel,
 	}
@@ -131,7 +138,8 @@ func (e *Emulator) Close() {
 	e.wg.Wait()
 }
 
-func (e *Emulator) now() time.Time { return e.opts.Now() }
+// now is Webex's time: resources, lifetimes, limits.
+func (e *Emulator) now() time.Time { return e.clock.Now() }
 
 // goOwned runs fn in a goroutine that Close waits for; fn must return once
 // e.ctx is done.

@@ -35,5 +35,7 @@ func (e *Emulator) Handler() http.Handler {
 	mux.Handle("POST /_emulator/faults", e.faults)
 	mux.Handle("DELETE /_emulator/faults", e.faults)
 	mux.HandleFunc("GET /_emulator/requests", e.controlRequests)
+	mux.Handle("POST /_emulator/clock", e.clock)
+	mux.Handle("GET /_emulator/clock", e.clock)
 	return mux
 }
