@@ -135,6 +135,14 @@ type Reconciler interface {
 	FindSent(ctx context.Context, ch core.ChannelID, root core.MessageID, key string) (core.MessageID, error)
 }
 
+// Runner is a connector with work of its own over time, such as keeping
+// alive the subscriptions its platform lets lapse. The gateway calls Run
+// once, after the configured workspaces are installed and the Handler is
+// mounted, and cancels ctx at shutdown; Run returns when ctx is done.
+type Runner interface {
+	Run(ctx context.Context)
+}
+
 // History can list messages posted in a channel after a given message, for
 // catching up after downtime. Events are oldest first.
 type History interface {

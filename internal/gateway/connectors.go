@@ -112,3 +112,16 @@ func (g *Gateway) watchLinked(ctx context.Context) {
 		}
 	}
 }
+
+// runConnectors starts the background work of the connectors that have
+// some (connector.Runner); it stops with the gateway.
+func (g *Gateway) runConnectors(ctx context.Context) {
+	g.clients.mu.RLock()
+	defer g.clients.mu.RUnlock()
+	for _, conn := range g.clients.connectors {
+		if r, ok := conn.(connector.Runner); ok {
+			g.wg.Add(1)
+			go func() { defer g.wg.Done(); r.Run(ctx) }()
+		}
+	}
+}

@@ -167,6 +167,7 @@ func (g *Gateway) Start(ctx context.Context) (err error) {
 	if err := g.listen(); err != nil {
 		return err
 	}
+	g.runConnectors(runCtx)
 	close(listening)
 	return nil
 }

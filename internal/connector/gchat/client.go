@@ -94,10 +94,9 @@ func newClient(ctx context.Context, c *Connector, in connector.Installation) (*C
 	return cl, nil
 }
 
-// serviceAccountTokens returns the app's service-account tokens for
-// scopes, fetched through the client in ctx (oauth2.HTTPClient) and reused
-// until they expire.
-func serviceAccountTokens(ctx context.Context, cfg Config, scopes ...string) (oauth2.TokenSource, error) {
+// serviceAccountTokens returns a function that mints a fresh service-account
+// token for scopes, fetched through the client in ctx (oauth2.HTTPClient).
+func serviceAccountTokens(ctx context.Context, cfg Config, scopes ...string) (func() (*oauth2.Token, error), error) {
 	jc, err := google.JWTConfigFromJSON([]byte(cfg.ServiceAccountKey.Reveal()), scopes...)
 	if err != nil {
 		// The parse error may quote the key; it is not wrapped.
@@ -106,13 +105,14 @@ func serviceAccountTokens(ctx context.Context, cfg Config, scopes ...string) (oa
 	if cfg.TokenURL != "" {
 		jc.TokenURL = cfg.TokenURL
 	}
-	return jc.TokenSource(ctx), nil
+	// Each call of jc.TokenSource starts with no token, so it mints one.
+	return func() (*oauth2.Token, error) { return jc.TokenSource(ctx).Token() }, nil
 }
 
-// authClient sends requests with tokens through hc's transport and
-// redirect rules.
-func authClient(tokens oauth2.TokenSource, hc *http.Client) *http.Client {
-	return &http.Client{Transport: &oauth2.Transport{Source: tokens, Base: base(hc)}, CheckRedirect: hc.CheckRedirect}
+// authClient sends requests with the app's tokens (mint fetches a new one)
+// through hc's transport and redirect rules.
+func authClient(mint func() (*oauth2.Token, error), hc *http.Client) *http.Client {
+	return &http.Client{Transport: &reauthTransport{mint: mint, base: base(hc)}, CheckRedirect: hc.CheckRedirect}
 }
 
 // bearerClient sends a fixed access token (the relay user's).

@@ -15,10 +15,13 @@ import (
 type Connector struct {
 	cfg    Config
 	verify *verifier
+	subs   *subscriptions
 
 	mu      sync.RWMutex
 	domains map[core.WorkspaceID]*Client
 	spaces  map[string]*Client // watched space → the client of its domain
+	// events is the sink Handler was given, where caught-up gaps go.
+	events connector.Sink
 }
 
 var _ connector.Connector = (*Connector)(nil)
@@ -27,7 +30,7 @@ var _ connector.Connector = (*Connector)(nil)
 func New(cfg Config) *Connector {
 	cfg = cfg.withDefaults()
 	chatKeys, oidcKeys := newKeys(cfg)
-	return &Connector{
+	c := &Connector{
 		cfg: cfg,
 		verify: &verifier{
 			chatKeys:      chatKeys,
@@ -41,6 +44,8 @@ func New(cfg Config) *Connector {
 		domains: make(map[core.WorkspaceID]*Client),
 		spaces:  make(map[string]*Client),
 	}
+	c.subs = newSubscriptions(c)
+	return c
 }
 
 // Platform returns core.GChat.
@@ -50,10 +55,14 @@ func (c *Connector) Platform() core.Platform { return core.GChat }
 // and POST /pubsub (Pub/Sub push of Workspace Events). Mount it with
 // http.StripPrefix.
 func (c *Connector) Handler(sink connector.Sink) http.Handler {
+	c.mu.Lock()
+	c.events = sink
+	c.mu.Unlock()
 	h := &handler{
 		verify: c.verify,
 		log:    c.cfg.Logger.With("platform", string(core.GChat)),
 		lookup: c.clientForSpace,
+		subs:   c.subs,
 		sink:   sink,
 	}
 	mux := http.NewServeMux()
@@ -100,6 +109,7 @@ func (c *Connector) Install(ctx context.Context, in connector.Installation) (con
 // Uninstall forgets a tenant's domain: events of its spaces are ignored
 // from now on. Another tenant's install of the domain is left alone.
 func (c *Connector) Uninstall(tenant core.TenantID, domain core.WorkspaceID) {
+	c.subs.forget(tenant, domain)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if cl := c.domains[domain]; cl == nil || cl.id.tenant != tenant {
@@ -125,6 +135,13 @@ func (c *Connector) bindSpace(space string, cl *Client) error {
 	}
 	c.spaces[space] = cl
 	return nil
+}
+
+// sink is the sink Handler was given, nil before.
+func (c *Connector) sink() connector.Sink {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.events
 }
 
 func (c *Connector) clientForSpace(space string) (*Client, bool) {

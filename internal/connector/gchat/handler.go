@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"parley/internal/connector"
 	"parley/internal/core"
@@ -22,6 +23,7 @@ type handler struct {
 	verify *verifier
 	log    *slog.Logger
 	lookup func(space string) (*Client, bool)
+	subs   *subscriptions
 	sink   connector.Sink
 }
 
@@ -86,6 +88,10 @@ func (h *handler) push(w http.ResponseWriter, r *http.Request) {
 		h.reject(w, http.StatusBadRequest, err.Error())
 		return
 	}
+	if strings.HasPrefix(ce.Type, ceLifecyclePrefix) {
+		h.lifecycle(ctx, w, ce)
+		return
+	}
 	space := spaceOf(ce.Source)
 	if space == "" {
 		space = spaceOf(ce.Subject)
@@ -96,6 +102,7 @@ func (h *handler) push(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
+	h.subs.heard(space, ce.Time)
 	ev, ok := translate(ctx, ce, cl.id, cl.rootOf)
 	if !ok || ev.Source.Channel != core.ChannelID(space) {
 		w.WriteHeader(http.StatusNoContent)
@@ -103,6 +110,26 @@ func (h *handler) push(w http.ResponseWriter, r *http.Request) {
 	}
 	cl.noteAuthor(ev.Author)
 	h.deliver(ctx, w, ev)
+}
+
+// lifecycle hands a subscription's lifecycle event, once, to the
+// subscriptions it is about; what it asks for is done by Connector.Run, so
+// the push is acknowledged at once.
+func (h *handler) lifecycle(ctx context.Context, w http.ResponseWriter, ce cloudEvent) {
+	first, err := h.sink.FirstSeen(ctx, core.GChat, core.EventID(ce.ID))
+	if err != nil {
+		h.log.Warn("gchat event not accepted", "reason", "dedupe store failed", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		return
+	}
+	if !first {
+		h.log.Info("gchat event ignored", "reason", "redelivered event")
+	} else if !h.subs.lifecycle(ce) {
+		h.log.Info("gchat event ignored", "reason", "not our subscription")
+	} else {
+		h.log.Info("gchat subscription lifecycle event", "type", strings.TrimPrefix(ce.Type, ceLifecyclePrefix))
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // deliver dedupes ev by its CloudEvent ID and queues it.

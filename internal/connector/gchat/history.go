@@ -25,15 +25,31 @@ func (c *Client) History(ctx context.Context, ch core.ChannelID, after core.Mess
 	if err != nil {
 		return nil, mapError("spaces.messages.get", err)
 	}
-	filter := fmt.Sprintf(`createTime > "%s"`, from.CreateTime)
+	return c.list(ctx, string(ch), fmt.Sprintf(`createTime > "%s"`, from.CreateTime), string(after), limit)
+}
+
+// historyBetween is History between two times on Google's clock instead of
+// after a message: what was posted from since and before until (unless
+// zero), for catching up a gap in a subscription's deliveries.
+func (c *Client) historyBetween(ctx context.Context, space string, since, until time.Time, limit int) ([]core.Event, error) {
+	filter := fmt.Sprintf(`createTime >= "%s"`, since.UTC().Format(time.RFC3339Nano))
+	if !until.IsZero() {
+		filter += fmt.Sprintf(` AND createTime < "%s"`, until.UTC().Format(time.RFC3339Nano))
+	}
+	return c.list(ctx, space, filter, "", limit)
+}
+
+// list lists up to limit messages of space that match filter, oldest
+// first, leaving out skip, as events.
+func (c *Client) list(ctx context.Context, space, filter, skip string, limit int) ([]core.Event, error) {
 	var events []core.Event
-	call := c.app.Spaces.Messages.List(string(ch)).Filter(filter).OrderBy("createTime asc").PageSize(historyPage)
-	err = call.Pages(ctx, func(resp *chat.ListMessagesResponse) error {
+	call := c.app.Spaces.Messages.List(space).Filter(filter).OrderBy("createTime asc").PageSize(historyPage)
+	err := call.Pages(ctx, func(resp *chat.ListMessagesResponse) error {
 		for _, m := range resp.Messages {
 			if len(events) >= limit {
 				return errEnough
 			}
-			if m.Name == string(after) {
+			if m.Name == skip {
 				continue
 			}
 			if ev, ok := c.historyEvent(ctx, m); ok {

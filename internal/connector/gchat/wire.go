@@ -1,5 +1,7 @@
 package gchat
 
+import "time"
+
 // The Chat resources as Workspace Events carry them, reduced to the fields
 // Parley relays; everything else in the payload is ignored.
 
@@ -58,10 +60,33 @@ type wireReaction struct {
 	} `json:"emoji"`
 }
 
+// wireSubscription is the subscription a lifecycle event is about. Google's
+// docs show its fields in snake_case in one example and the API in
+// camelCase, so both spellings are read.
+type wireSubscription struct {
+	Name            string `json:"name"`
+	ExpireTime      string `json:"expireTime"`
+	ExpireTimeSnake string `json:"expire_time"`
+}
+
+// expire is the subscription's expireTime, zero when absent or malformed.
+func (s *wireSubscription) expire() time.Time {
+	if s == nil {
+		return time.Time{}
+	}
+	v := s.ExpireTime
+	if v == "" {
+		v = s.ExpireTimeSnake
+	}
+	t, _ := time.Parse(time.RFC3339Nano, v)
+	return t
+}
+
 // eventData is the JSON in a CloudEvent's data: one resource, by kind.
 type eventData struct {
-	Message  *wireMessage  `json:"message"`
-	Reaction *wireReaction `json:"reaction"`
+	Message      *wireMessage      `json:"message"`
+	Reaction     *wireReaction     `json:"reaction"`
+	Subscription *wireSubscription `json:"subscription"`
 }
 
 // pushRequest is a Pub/Sub push delivery.

@@ -105,7 +105,9 @@
 //     app are delivered in order, one at a time; a nack (anything but 102,
 //     200, 201, 202, 204, or no answer in 10 s) is retried after
 //     Options.RetryDelays before later messages go, then dropped (Pub/Sub
-//     would keep it up to 7 days).
+//     would keep it up to 7 days). POST /_emulator/pubsub {"held": true}
+//     keeps pushes queued, as Pub/Sub does while an endpoint is
+//     unreachable, until {"held": false} sends them in order.
 //   - Tokens: setup user tokens never expire; app tokens last an hour.
 //     Service-account self-signed JWTs used directly as bearer tokens are
 //     not accepted. A JWT-bearer assertion with sub (domain-wide

@@ -53,6 +53,7 @@ func (e *Emulator) Handler() http.Handler {
 	mux.Handle("POST /_emulator/clock", e.clock)
 	mux.Handle("GET /_emulator/clock", e.clock)
 	mux.HandleFunc("POST /_emulator/subscriptions/suspend", e.controlSuspend)
+	mux.HandleFunc("POST /_emulator/pubsub", e.controlPubSub)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errNotFound("The requested URL %s was not found on this server.", sanitize(r.URL.Path)))
 	})

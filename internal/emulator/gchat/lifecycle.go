@@ -188,3 +188,29 @@ func (e *Emulator) subDomain(sub *subscription) string {
 	}
 	return ""
 }
+
+// controlPubSub holds or resumes every app's Pub/Sub push delivery: POST
+// {control_url}pubsub with {"held": true} keeps what is published queued,
+// as Pub/Sub retains messages while a push endpoint is unreachable;
+// {"held": false} sends them, in order.
+func (e *Emulator) controlPubSub(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Held *bool `json:"held"`
+	}
+	dec := json.NewDecoder(io.LimitReader(r.Body, maxControlBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil || req.Held == nil {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"ok": false, "error": "want {\"held\": true|false}"})
+		return
+	}
+	e.mu.Lock()
+	apps := make([]*app, 0, len(e.st.apps))
+	for _, a := range e.st.apps {
+		apps = append(apps, a)
+	}
+	e.mu.Unlock()
+	for _, a := range apps {
+		a.pushQ.hold(*req.Held)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true})
+}

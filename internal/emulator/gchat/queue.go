@@ -23,7 +23,22 @@ type queue struct {
 
 	mu    sync.Mutex
 	items []job
-	wake  chan struct{}
+	// held keeps jobs queued without sending them (an unreachable push
+	// endpoint: Pub/Sub retains the messages and sends them, in order,
+	// once it is back).
+	held bool
+	wake chan struct{}
+}
+
+// hold stops or resumes sending; queued jobs wait, in order.
+func (q *queue) hold(on bool) {
+	q.mu.Lock()
+	q.held = on
+	q.mu.Unlock()
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
 }
 
 func newQueue(e *Emulator, kind string) *queue {
@@ -46,7 +61,7 @@ func (q *queue) run() {
 	ctx := q.e.ctx
 	for {
 		q.mu.Lock()
-		if len(q.items) == 0 {
+		if len(q.items) == 0 || q.held {
 			q.mu.Unlock()
 			select {
 			case <-ctx.Done():
