@@ -172,9 +172,14 @@ func TestClockJumpPastExpirySendsBoth(t *testing.T) {
 		if p.Message.Attributes["ce-time"] != ts(at) {
 			t.Fatalf("push %d ce-time = %s, want %s", i, p.Message.Attributes["ce-time"], ts(at))
 		}
-		// Stamped on the receiver's clock, the push token still verifies.
-		if _, err := ev.verifyOIDCToken(got[i].header, "https://parley.example/gchat/push"); err != nil {
+		// Stamped on the receiver's clock, the push token still verifies,
+		// and was not issued in the receiver's future.
+		claims, err := ev.verifyOIDCToken(got[i].header, "https://parley.example/gchat/push")
+		if err != nil {
 			t.Fatalf("push %d token after the jump: %v", i, err)
+		}
+		if iat, _ := claims.GetIssuedAt(); iat == nil || iat.After(time.Now().Add(time.Minute)) {
+			t.Fatalf("push %d token issued at %v, in the receiver's future", i, iat)
 		}
 	}
 }
