@@ -68,11 +68,11 @@ const (
 type step int
 
 const (
-	stepRenew       step = iota // PATCH ttl 0s
-	stepSubscribe               // create (or find) a subscription
-	stepReactivate              // :reactivate a suspended one
-	stepCatchUp                 // read the gap back from history
-	stepNone                    // nothing until the next renewal
+	stepRenew      step = iota // PATCH ttl 0s
+	stepSubscribe              // create (or find) a subscription
+	stepReactivate             // :reactivate a suspended one
+	stepCatchUp                // read the gap back from history
+	stepNone                   // nothing until the next renewal
 )
 
 func (s step) String() string {

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coreos/go-oidc/v3/oidc"
+	"golang.org/x/oauth2"
 	chat "google.golang.org/api/chat/v1"
 	"google.golang.org/api/option"
 	workspaceevents "google.golang.org/api/workspaceevents/v1"
@@ -312,4 +314,27 @@ func TestSuspendAndReactivate(t *testing.T) {
 func isCode(err error, code int) bool {
 	c, _ := apiCode(err)
 	return c == code
+}
+
+// TestSignInAfterClockJump: an ID token issued after Google's clock jumped
+// is stamped on the relying party's clock, which did not jump.
+func TestSignInAfterClockJump(t *testing.T) {
+	g := newGoogleRP(t)
+	g.advance(30 * 24 * time.Hour)
+	verifier := oauth2.GenerateVerifier()
+	cb, err := Approve(g.ctx, g.srv.Client(), g.conf.AuthCodeURL("gs", oauth2.S256ChallengeOption(verifier)), "bob@acme.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := g.conf.Exchange(g.ctx, cb.Query().Get("code"), oauth2.VerifierOption(verifier))
+	if err != nil {
+		t.Fatal(err)
+	}
+	idt, err := g.provider.Verifier(&oidc.Config{ClientID: g.conf.ClientID, Now: g.clk.now}).Verify(g.ctx, tok.Extra("id_token").(string))
+	if err != nil {
+		t.Fatalf("ID token after the jump: %v", err)
+	}
+	if idt.IssuedAt.After(g.clk.now().Add(time.Minute)) {
+		t.Fatalf("ID token issued at %s, in the relying party's future (%s)", idt.IssuedAt, g.clk.now())
+	}
 }

@@ -241,7 +241,7 @@ func (e *Emulator) serveConsentAnswer(w http.ResponseWriter, r *http.Request) {
 	}
 	code := "4/0A" + randomString(idChars, 70)
 	e.codes.Issue(code, idp.Grant[googleGrant]{ClientID: req.clientID, RedirectURI: req.redirect, Nonce: req.nonce,
-		Challenge: req.challenge, Method: req.method, Account: u.name, AuthTime: e.now(),
+		Challenge: req.challenge, Method: req.method, Account: u.name, AuthTime: e.wall(),
 		Data: googleGrant{scopes: req.scopes, offline: req.offline}})
 	idp.Redirect(w, r, req.redirect, url.Values{"code": {code}, "state": {req.state}, "scope": {strings.Join(req.scopes, " ")}})
 }
@@ -324,8 +324,10 @@ func (e *Emulator) writeUserTokens(w http.ResponseWriter, c *OAuthClientSpec, u 
 	}
 	e.mu.Unlock()
 	if slices.Contains(scopes, "openid") {
+		// The relying party checks an ID token on its own clock.
+		wall := e.wall()
 		claims := jwt.MapClaims{"iss": e.base(), "azp": c.ClientID, "aud": c.ClientID, "sub": strings.TrimPrefix(u.name, "users/"),
-			"iat": now.Unix(), "exp": now.Add(time.Hour).Unix(), "at_hash": idp.AtHash(access)}
+			"iat": wall.Unix(), "exp": wall.Add(time.Hour).Unix(), "at_hash": idp.AtHash(access)}
 		if nonce != "" {
 			claims["nonce"] = nonce
 		}

@@ -206,7 +206,7 @@ func (e *Emulator) serveAuthorizeAnswer(w http.ResponseWriter, r *http.Request) 
 	code := randomDigits(13) + "." + randomDigits(13) + "." + randomHex(32)
 	e.codes.Issue(code, idp.Grant[grantInfo]{
 		ClientID: e.clientIDOf(req.appID), RedirectURI: req.redirectIn, Nonce: req.nonce,
-		Challenge: req.challenge, Method: req.method, Account: u.id, AuthTime: e.now(),
+		Challenge: req.challenge, Method: req.method, Account: u.id, AuthTime: e.clock.Wall(),
 		Data: grantInfo{flow: req.flow, appID: req.appID, team: u.team, botScopes: req.botScopes, userScopes: req.userScopes},
 	})
 	idp.Redirect(w, r, req.redirect, url.Values{"code": {code}, "state": {req.state}})

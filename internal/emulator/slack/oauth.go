@@ -50,7 +50,7 @@ func (e *Emulator) mintCode(appID, teamID, userID string) (string, string) {
 	clientID := a.clientID
 	e.mu.Unlock()
 	code := randomDigits(13) + "." + randomDigits(13) + "." + randomHex(32)
-	e.codes.Issue(code, idp.Grant[grantInfo]{ClientID: clientID, Account: userID, AuthTime: e.now(),
+	e.codes.Issue(code, idp.Grant[grantInfo]{ClientID: clientID, Account: userID, AuthTime: e.clock.Wall(),
 		Data: grantInfo{flow: flowInstall, appID: appID, team: teamID, minted: true}})
 	return code, ""
 }

@@ -78,7 +78,7 @@ func apiOpenIDConnectToken(c *call) resp {
 	}
 	scopes := slices.DeleteFunc(slices.Clone(g.Data.userScopes), func(s string) bool { return !slices.Contains(openIDScopes, s) })
 	tok := c.e.issueLocked(a, tokenUser, g.Data.team, g.Account, scopes)
-	now := c.e.now()
+	now := c.e.clock.Wall() // the relying party checks an ID token on its own clock
 	claims := c.e.identityClaims(c.e.st.users[g.Account], scopes)
 	claims["iss"], claims["aud"], claims["iat"], claims["exp"], claims["auth_time"] = c.e.baseURL, a.clientID, now.Unix(), now.Add(idTokenLifetime).Unix(), g.AuthTime.Unix()
 	claims["at_hash"], claims["jti"] = idp.AtHash(tok.value), randomHex(16)

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/coreos/go-oidc/v3/oidc"
 )
 
 func TestClockExpiresTokensAndResetsLimits(t *testing.T) {
@@ -66,4 +68,20 @@ func TestClockExpiresTokensAndResetsLimits(t *testing.T) {
 		t.Fatalf("post: %d %v", s, msg)
 	}
 	v.botRecv.waitFor(func(a activity) bool { return a["type"] == "message" && a["id"] == str(msg, "id") })
+}
+
+// TestSignInAfterClockJump: an ID token issued after the emulator's clock
+// jumped verifies on the relying party's clock, which did not jump.
+func TestSignInAfterClockJump(t *testing.T) {
+	s := newSignin(t)
+	if st, _, out := s.call("POST", s.e.ControlURL()+"clock", "", map[string]any{"advance_seconds": 7 * 24 * 3600}); st != http.StatusOK {
+		t.Fatalf("advance the clock: %d %v", st, out)
+	}
+	tok := s.login(t, s.conf, "alice@contoso.example")
+	if _, err := s.provider.Verifier(&oidc.Config{ClientID: s.app.ClientID, Now: s.clock.Now}).Verify(s.ctx, tok.Extra("id_token").(string)); err != nil {
+		t.Fatalf("ID token after the jump: %v", err)
+	}
+	if status, _ := s.graphGet(t, tok.AccessToken, "/v1.0/me"); status != http.StatusOK {
+		t.Fatalf("delegated token after the jump: %d", status)
+	}
 }

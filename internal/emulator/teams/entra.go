@@ -384,7 +384,7 @@ func (e *Emulator) serveEntraAnswer(w http.ResponseWriter, r *http.Request) {
 	}
 	code := "1.A" + idp.RandomToken(96)
 	e.codes.Issue(code, idp.Grant[entraGrant]{ClientID: req.appID, RedirectURI: req.redirect, Nonce: req.nonce,
-		Challenge: req.challenge, Method: req.method, Account: u.id, AuthTime: e.now(),
+		Challenge: req.challenge, Method: req.method, Account: u.id, AuthTime: e.clock.Wall(),
 		Data: entraGrant{tenant: u.tenant, authority: req.authority, scopes: req.scopes}})
 	idp.Redirect(w, r, req.redirect, url.Values{"code": {code}, "state": {req.state}, "session_state": {newGUID()}})
 }
@@ -530,9 +530,10 @@ func (e *Emulator) writeDelegatedTokens(w http.ResponseWriter, reg *appReg, user
 	}
 	e.mu.Unlock()
 	if slices.Contains(scopes, "openid") {
+		wall := e.clock.Wall() // the relying party checks an ID token on its own clock
 		claims := map[string]any{
-			"aud": reg.spec.ClientID, "iss": e.IssuerURL(tid), "iat": now.Unix(), "nbf": now.Unix(),
-			"exp": now.Add(time.Hour).Unix(), "aio": idp.RandomToken(40), "oid": u.id,
+			"aud": reg.spec.ClientID, "iss": e.IssuerURL(tid), "iat": wall.Unix(), "nbf": wall.Unix(),
+			"exp": wall.Add(time.Hour).Unix(), "aio": idp.RandomToken(40), "oid": u.id,
 			"sub": pairwiseSub(u.id, reg.spec.ClientID), "tid": tid, "uti": randomString(b64url, 22),
 			"rh": "0.A" + idp.RandomToken(30), "ver": "2.0", "sid": newGUID(),
 		}

@@ -203,7 +203,7 @@ func (e *Emulator) serveAuthorizeAnswer(w http.ResponseWriter, r *http.Request) 
 	}
 	code := strings.ReplaceAll(newUUID()+newUUID(), "-", "")
 	e.codes.Issue(code, idp.Grant[webexGrant]{ClientID: req.clientID, RedirectURI: req.redirect, Nonce: req.nonce,
-		Challenge: req.challenge, Method: req.method, Account: p.id, AuthTime: e.now(), Data: webexGrant{scopes: req.scopes}})
+		Challenge: req.challenge, Method: req.method, Account: p.id, AuthTime: e.clock.Wall(), Data: webexGrant{scopes: req.scopes}})
 	idp.Redirect(w, r, req.redirect, url.Values{"code": {code}, "state": {req.state}})
 }
 
@@ -290,7 +290,8 @@ func (e *Emulator) writeTokens(w http.ResponseWriter, c *IntegrationSpec, p *per
 	e.mu.Unlock()
 	if slices.Contains(scopes, "openid") {
 		_, uuid, _ := strings.Cut(decodeID(p.id), "/PEOPLE/")
-		claims := jwt.MapClaims{"iss": e.IssuerURL(), "aud": c.ClientID, "sub": uuid, "iat": now.Unix(), "exp": now.Add(12 * time.Hour).Unix(), "realm": e.orgUUID(p.org)}
+		wall := e.clock.Wall() // the relying party checks an ID token on its own clock
+		claims := jwt.MapClaims{"iss": e.IssuerURL(), "aud": c.ClientID, "sub": uuid, "iat": wall.Unix(), "exp": wall.Add(12 * time.Hour).Unix(), "realm": e.orgUUID(p.org)}
 		if nonce != "" {
 			claims["nonce"] = nonce
 		}
