@@ -1,6 +1,7 @@
 package gchat
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -122,6 +123,79 @@ func FuzzSubscriptionCreate(f *testing.F) {
 		h.ServeHTTP(rec, req)
 		if rec.Code >= 500 {
 			t.Fatalf("%q → %d %s", body, rec.Code, rec.Body)
+		}
+	})
+}
+
+// FuzzSubscriptionPatch sends arbitrary renewals: never a 5xx, and
+// whatever is accepted leaves the subscription within its maximum life.
+func FuzzSubscriptionPatch(f *testing.F) {
+	emu := New(Options{})
+	f.Cleanup(emu.Close)
+	emu.AddDomain("acme.example")
+	alice := emu.AddUser("acme.example", "Alice", "alice@acme.example")
+	sp := emu.AddSpace("acme.example", "Fuzz", alice.Name)
+	a := emu.RegisterApp(AppSpec{ProjectNumber: "1", Name: "fuzz"})
+	h := emu.Handler()
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("POST", "/workspaceevents/v1/subscriptions", strings.NewReader(`{"targetResource":"//chat.googleapis.com/`+sp.Name+
+		`","eventTypes":["google.workspace.chat.message.v1.created"],"notificationEndpoint":{"pubsubTopic":"`+a.PubSubTopic+`"},"payloadOptions":{"includeResource":true}}`))
+	req.Header.Set("Authorization", "Bearer "+alice.Token)
+	h.ServeHTTP(rec, req)
+	var op struct {
+		Response struct{ Name string } `json:"response"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &op); err != nil || op.Response.Name == "" {
+		f.Fatalf("seed subscription: %d %s", rec.Code, rec.Body)
+	}
+	name := op.Response.Name
+	for _, s := range []struct{ mask, body string }{
+		{"ttl", `{"ttl":"0s"}`}, {"ttl", `{"ttl":"99999999s"}`}, {"expireTime", `{"expireTime":"2999-01-01T00:00:00Z"}`},
+		{"", `{"ttl":"60s","expireTime":"2999-01-01T00:00:00Z"}`}, {"eventTypes", `{}`}, {"ttl", `{"ttl":"1e400s"}`}, {"ttl,expireTime", `[`},
+	} {
+		f.Add(s.mask, s.body)
+	}
+	f.Fuzz(func(t *testing.T, mask, body string) {
+		req := httptest.NewRequest("PATCH", "/workspaceevents/v1/"+name+"?updateMask="+url.QueryEscape(mask), strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+alice.Token)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code >= 500 {
+			t.Fatalf("%q %q → %d %s", mask, body, rec.Code, rec.Body)
+		}
+		emu.mu.Lock()
+		sub := emu.st.subs[name]
+		life := sub.expire.Sub(sub.updated)
+		emu.mu.Unlock()
+		if life <= 0 || life > maxTTLWithResource {
+			t.Fatalf("%q %q left a life of %s", mask, body, life)
+		}
+	})
+}
+
+// FuzzControl sends arbitrary bodies to the lifecycle controls: the answer
+// is 200 or 400, never a panic or a 5xx.
+func FuzzControl(f *testing.F) {
+	emu := New(Options{})
+	f.Cleanup(emu.Close)
+	emu.AddDomain("acme.example")
+	h := emu.Handler()
+	for _, s := range []struct{ path, body string }{
+		{"subscriptions/suspend", `{"workspace":"acme.example","reason":"OTHER"}`}, {"subscriptions/suspend", `{"workspace":""}`},
+		{"pubsub", `{"held":true}`}, {"pubsub", `{"held":"yes"}`}, {"clock", `{"advance_seconds":60}`}, {"clock", `{"advance_seconds":-1}`},
+	} {
+		f.Add(s.path, s.body)
+	}
+	f.Fuzz(func(t *testing.T, path, body string) {
+		switch path {
+		case "subscriptions/suspend", "pubsub", "clock":
+		default:
+			return
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("POST", "/_emulator/"+path, strings.NewReader(body)))
+		if rec.Code != http.StatusOK && rec.Code != http.StatusBadRequest {
+			t.Fatalf("%s %q → %d %s", path, body, rec.Code, rec.Body)
 		}
 	})
 }
