@@ -48,7 +48,7 @@ func (s *Store) scrub(ctx context.Context) error {
 // vacuumOnce rewrites a database that predates secure_delete, so that
 // rows deleted back then are gone too. It runs when the migration that
 // marks the change is applied to a database that already had a schema.
-const vacuumMarker = "migrations/0004_dead_letters.sql"
+const vacuumMarker = 4 // 0004_dead_letters.sql
 
 func (s *Store) vacuum(ctx context.Context) error {
 	if _, err := s.db.ExecContext(ctx, `VACUUM`); err != nil {

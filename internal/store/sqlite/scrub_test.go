@@ -3,6 +3,7 @@ package sqlite
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -131,7 +132,7 @@ func TestUpgradeVacuums(t *testing.T) {
 	s.db.SetMaxOpenConns(1) // so the pragma above holds for what follows
 	secret := make([]byte, 60)
 	rand.Read(secret)
-	for _, q := range []string{`DROP TABLE dead_letters`, `DROP INDEX workspaces_owner`, `DELETE FROM schema_migrations WHERE version >= '` + vacuumMarker + `'`} {
+	for _, q := range []string{`DROP TABLE dead_letters`, `DROP INDEX workspaces_owner`, fmt.Sprintf(`DELETE FROM goose_db_version WHERE version_id >= %d`, vacuumMarker)} {
 		if _, err := s.db.Exec(q); err != nil {
 			t.Fatal(err)
 		}

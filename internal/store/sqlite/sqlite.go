@@ -7,18 +7,19 @@
 // write transactions take the write lock up front
 // (BEGIN IMMEDIATE) so that two writers wait for each other instead of
 // failing on a lock upgrade. Several processes may share the file.
+//
+// The schema is migrated by goose from files embedded in the binary
+// (migrate.go), under a lock so that processes starting together apply
+// each migration once; a database from before goose is adopted in place.
 package sqlite
 
 import (
 	"context"
 	"database/sql"
-	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"os"
-	"sort"
 	"strings"
 	"time"
 
@@ -26,9 +27,6 @@ import (
 
 	"parley/internal/store"
 )
-
-//go:embed migrations/*.sql
-var migrations embed.FS
 
 // busyTimeout bounds how long a statement waits for another writer.
 const busyTimeout = 10 * time.Second
@@ -74,7 +72,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	s := &Store{db: db}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrate(ctx, path); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("sqlite: migrate %s: %w", path, err)
 	}
@@ -83,67 +81,6 @@ func Open(ctx context.Context, path string) (*Store, error) {
 
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
-
-// preconditions are checked, in the migration's transaction, before the
-// migration of that name is applied.
-var preconditions = map[string]func(context.Context, *sql.Tx) error{
-	"migrations/0005_one_tenant_per_workspace.sql": oneTenantPerWorkspace,
-}
-
-// migrate applies, in name order, every embedded migration not yet recorded
-// in schema_migrations. Each runs in its own write transaction, so two
-// processes starting at once apply it once.
-func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version TEXT NOT NULL PRIMARY KEY, applied BIGINT NOT NULL)`); err != nil {
-		return fmt.Errorf("create schema_migrations: %w", err)
-	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return fmt.Errorf("list migrations: %w", err)
-	}
-	sort.Strings(names)
-	var before int
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&before); err != nil {
-		return fmt.Errorf("read schema_migrations: %w", err)
-	}
-	vacuum := false
-	for _, name := range names {
-		body, err := migrations.ReadFile(name)
-		if err != nil {
-			return fmt.Errorf("read %s: %w", name, err)
-		}
-		err = s.tx(ctx, func(tx *sql.Tx) error {
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, name).Scan(&n); err != nil {
-				return err
-			}
-			if n > 0 {
-				return nil
-			}
-			if check := preconditions[name]; check != nil {
-				if err := check(ctx, tx); err != nil {
-					return err
-				}
-			}
-			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-				return err
-			}
-			// An older database may hold rows deleted before secure
-			// delete was on.
-			vacuum = vacuum || (name == vacuumMarker && before > 0)
-			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied) VALUES (?, ?)`, name, time.Now().UnixNano())
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("apply %s: %w", name, err)
-		}
-	}
-	if vacuum {
-		return s.vacuum(ctx)
-	}
-	return nil
-}
 
 // tx runs fn in a write transaction, committing when it returns nil.
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {

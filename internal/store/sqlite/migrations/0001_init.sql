@@ -1,3 +1,4 @@
+-- +goose Up
 -- Parley's first schema. Portable SQL: BIGINT unix nanoseconds for times
 -- (0 means unset), BLOB for sealed bytes, TEXT for IDs and blind indexes.
 -- No column holds message text, file content or a token in clear.

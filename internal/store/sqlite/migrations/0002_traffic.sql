@@ -1,3 +1,4 @@
+-- +goose Up
 -- The traffic log: what was relayed, never what was said. Source and
 -- destination are pseudonyms (keyed hashes); rows are purged after the
 -- retention period (72 h by default).

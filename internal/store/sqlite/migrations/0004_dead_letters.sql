@@ -1,3 +1,4 @@
+-- +goose Up
 -- Events set aside because handling them panicked. sealed is the event as
 -- it was on the bus (sealed with the tenant's data key); reason is
 -- content-free. Rows are purged at expires like the message map.
