@@ -7,7 +7,7 @@ import (
 	"os"
 
 	"parley/internal/config"
-	"parley/internal/store/sqlite"
+	"parley/internal/store/driver"
 	"parley/internal/vault"
 )
 
@@ -29,7 +29,7 @@ func keysRotate(ctx context.Context, args []string) error {
 			return fmt.Errorf("rotate key file: %w", err)
 		}
 	}
-	st, err := sqlite.Open(ctx, cfg.Store.Path)
+	st, err := driver.Open(ctx, cfg.Store)
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func keysRetire(ctx context.Context, args []string) error {
 	if !ok {
 		return fmt.Errorf("keys.kek_url is a KMS: retire old versions in the KMS itself, after `parley keys rotate`")
 	}
-	st, err := sqlite.Open(ctx, cfg.Store.Path)
+	st, err := driver.Open(ctx, cfg.Store)
 	if err != nil {
 		return err
 	}

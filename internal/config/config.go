@@ -74,14 +74,6 @@ type Bus struct {
 	AllowPlaintext bool `yaml:"allow_plaintext"`
 }
 
-// Store configures the database.
-type Store struct {
-	// Driver is "sqlite" (default, DataDir/parley.db).
-	Driver string `yaml:"driver"`
-	// Path overrides the SQLite file location.
-	Path string `yaml:"path"`
-}
-
 // Relay tunes relaying.
 type Relay struct {
 	// MessageMapTTL is how long the link between a message and its copies is

@@ -143,6 +143,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("tenants: [{id: x, links: [{channels: [{}]}]}]"))
 	f.Add([]byte("{"))
 	f.Add([]byte(valid + "bus: {url: 'nats://10.0.0.5:4222,tls://x', ca_file: a, allow_plaintext: true}\n"))
+	f.Add([]byte(valid + "store: {driver: postgres, url: 'postgres://u:p@db:5432/x?sslmode=verify-full&sslrootcert=system', pool: {max_conns: 4}}\n"))
+	f.Add([]byte(valid + "store: {driver: postgres, url: 'host=db sslmode=disable', allow_plaintext: true}\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		_, _ = Parse(b, "/x") // must not panic
 	})

@@ -20,6 +20,10 @@ func (c *Config) InlineSecrets() []string {
 	check("webex.webhook_secret", c.Webex.WebhookSecret)
 	check("bus.creds", c.Bus.Creds)
 	check("bus.nkey_seed", c.Bus.NKeySeed)
+	// A store URL is a secret only for the password it may carry.
+	if c.Store.URL.Inline() && urlHasPassword(c.Store.URL.Value.Reveal()) {
+		names = append(names, "store.url (it carries a password)")
+	}
 	for i, t := range c.Tenants {
 		for j, w := range t.Workspaces {
 			check(fmt.Sprintf("tenants[%d].workspaces[%d].bot_token", i, j), w.BotToken)

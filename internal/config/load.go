@@ -85,6 +85,7 @@ func (c *Config) applyEnv(lookup func(string) (string, bool)) error {
 		"PARLEY_ADMIN_LISTEN":  &c.Admin.Listen,
 		"PARLEY_KEK_URL":       &c.Keys.KEKURL,
 		"PARLEY_BUS_URL":       &c.Bus.URL,
+		"PARLEY_STORE_DRIVER":  &c.Store.Driver,
 		"PARLEY_LOG_LEVEL":     &c.Log.Level,
 		"PARLEY_TLS_CA_FILE":   &c.TLS.CAFile,
 		"PARLEY_SLACK_API_URL": &c.Slack.APIURL,
@@ -97,6 +98,7 @@ func (c *Config) applyEnv(lookup func(string) (string, bool)) error {
 	secrets := map[string]*SecretRef{
 		"PARLEY_ADMIN_TOKEN":          &c.Admin.Token,
 		"PARLEY_SLACK_SIGNING_SECRET": &c.Slack.SigningSecret,
+		"PARLEY_STORE_URL":            &c.Store.URL,
 	}
 	for name, p := range secrets {
 		if _, ok := lookup(name); ok {
@@ -135,7 +137,7 @@ func (c *Config) applyDefaults(dir string) {
 	if c.Store.Driver == "" {
 		c.Store.Driver = "sqlite"
 	}
-	if c.Store.Path == "" {
+	if c.Store.Path == "" && c.Store.Driver == "sqlite" {
 		c.Store.Path = filepath.Join(c.DataDir, "parley.db")
 	}
 	if c.Relay.MessageMapTTL == 0 {

@@ -39,9 +39,7 @@ func (c *Config) Validate() error {
 	if c.Admin.Token.Value.IsZero() {
 		add("admin.token: required (env:NAME or file:/path)")
 	}
-	if c.Store.Driver != "sqlite" {
-		add("store.driver: %q is not supported (sqlite)", c.Store.Driver)
-	}
+	errs = append(errs, c.validateStore()...)
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:

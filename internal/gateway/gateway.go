@@ -25,7 +25,7 @@ import (
 	"parley/internal/msgmap"
 	"parley/internal/router"
 	"parley/internal/store"
-	"parley/internal/store/sqlite"
+	"parley/internal/store/driver"
 	"parley/internal/tlsconf"
 	"parley/internal/vault"
 )
@@ -85,7 +85,7 @@ func (g *Gateway) Start(ctx context.Context) (err error) {
 	}
 	httpClient := tlsconf.HTTPClient(roots)
 
-	if g.store, err = sqlite.Open(ctx, g.cfg.Store.Path); err != nil {
+	if g.store, err = driver.Open(ctx, g.cfg.Store); err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
 	kek, err := vault.OpenKEK(ctx, g.cfg.Keys.KEKURL)

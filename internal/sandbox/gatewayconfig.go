@@ -21,7 +21,7 @@ import (
 type gatewayConfig struct {
 	dataDir, listen, publicURL, adminListen string
 	certFile, keyFile, caFile               string
-	slackAPI, webexAPI, busURL              string
+	slackAPI, webexAPI, busURL, storeURL    string
 	busCAFile, busNKeySeedFile              string
 	demo                                    *slackDemo
 	teams                                   *teamsDemo
@@ -116,6 +116,13 @@ func (c gatewayConfig) write(path string, s *secrets, signing, adminToken string
 			"workspaces": workspaces,
 			"links":      links,
 		}},
+	}
+	if c.storeURL != "" {
+		ref, err := s.put("store-url", c.storeURL)
+		if err != nil {
+			return err
+		}
+		doc["store"] = map[string]any{"driver": "postgres", "url": ref}
 	}
 	b, err := yaml.Marshal(doc)
 	if err != nil {

@@ -50,6 +50,9 @@ type Options struct {
 	// BusCAFile and BusNKeySeedFile, with a tls:// BusURL, are the CA the
 	// gateway trusts for that NATS and the file holding its nkey seed.
 	BusCAFile, BusNKeySeedFile string
+	// StoreURL, when set, makes the gateway keep its state in PostgreSQL
+	// (the scale-out configuration) instead of its SQLite file.
+	StoreURL string
 	// BenchChannels adds that many extra linked channel pairs (acme
 	// bench-N ↔ globex bench-N) for benchmarks that spread load the way
 	// many conversations do.
@@ -183,7 +186,7 @@ func Start(ctx context.Context, o Options) (sb *Sandbox, err error) {
 	adminToken := randomHex(24)
 	gwCfg := gatewayConfig{
 		dataDir: filepath.Join(o.DataDir, "gateway"), listen: publicAddr, publicURL: publicURL, adminListen: adminAddr, certFile: certFile, keyFile: keyFile, caFile: caFile,
-		busURL: o.BusURL, busCAFile: o.BusCAFile, busNKeySeedFile: o.BusNKeySeedFile, slackAPI: slackURL + "/api/", demo: demo, teams: tdemo, teamsEmu: sb.teams, gchat: gdemo, gchatEmu: sb.gchat, webex: wdemo, webexAPI: sb.webex.APIURL(),
+		busURL: o.BusURL, busCAFile: o.BusCAFile, busNKeySeedFile: o.BusNKeySeedFile, storeURL: o.StoreURL, slackAPI: slackURL + "/api/", demo: demo, teams: tdemo, teamsEmu: sb.teams, gchat: gdemo, gchatEmu: sb.gchat, webex: wdemo, webexAPI: sb.webex.APIURL(),
 	}
 	cfgPath := filepath.Join(o.DataDir, "gateway.yaml")
 	if err := gwCfg.write(cfgPath, secrets, signing, adminToken); err != nil {
