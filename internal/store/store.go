@@ -1,8 +1,9 @@
 // Package store declares where Parley keeps what it must remember between
 // restarts: tenants, connected workspaces, links, wrapped tenant keys, the
-// message map and replay-guard marks. One interface, several back ends
-// (internal/store/sqlite now, PostgreSQL later), all held to one conformance
-// suite in internal/store/storetest.
+// message map and replay-guard marks. One interface, two back ends
+// (internal/store/sqlite embedded, internal/store/postgres for scale-out,
+// chosen by internal/store/driver), both held to one conformance suite in
+// internal/store/storetest.
 //
 // Nothing here is content. Credentials and message-map values arrive already
 // sealed by the vault, and message-map keys are blind indexes, so a copy of

@@ -73,3 +73,17 @@ func TestSchemaHoldsNoContent(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkStore: the delivery path's statements on PostgreSQL (see
+// storetest.Bench).
+func BenchmarkStore(b *testing.B) {
+	storetest.Bench(b, func(b *testing.B) store.Store {
+		_, u := pgtest.Schema(b)
+		s, err := Open(b.Context(), Options{URL: secret.New(u)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { s.Close() })
+		return s
+	})
+}

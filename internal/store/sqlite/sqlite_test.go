@@ -166,3 +166,16 @@ func TestSealedFieldsAreBlobs(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkStore: the delivery path's statements on SQLite (see
+// storetest.Bench).
+func BenchmarkStore(b *testing.B) {
+	storetest.Bench(b, func(b *testing.B) store.Store {
+		s, err := Open(b.Context(), filepath.Join(b.TempDir(), "parley.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { s.Close() })
+		return s
+	})
+}
