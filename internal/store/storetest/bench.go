@@ -97,6 +97,7 @@ func Bench(b *testing.B, open func(b *testing.B) store.Store) {
 		b.Run(bc.name+"/parallel", func(b *testing.B) {
 			s := setup(b)
 			b.SetParallelism(4)
+			b.ResetTimer() // RunParallel, unlike b.Loop, would count the setup
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
 					if err := bc.op(b.Context(), s); err != nil {
