@@ -121,12 +121,18 @@ func (w *world) reader(ws SlackWorkspace, i int) *slack.Client {
 	return w.api(ws.Users[i%len(ws.Users)])
 }
 
+// settleTimeout bounds every wait for something to cross over. Relaying
+// takes milliseconds; the bound is generous because CI runs every package
+// at once under the race detector on two cores, and a poll only waits as
+// long as it must.
+const settleTimeout = 60 * time.Second
+
 // await polls the channel's history (and threads) as people of ws until
 // match finds a message, or fails after the deadline.
 func (w *world) await(ws SlackWorkspace, ch, what string, match func(msgs []slack.Message) bool) time.Duration {
 	w.t.Helper()
 	start := time.Now()
-	deadline := start.Add(15 * time.Second)
+	deadline := start.Add(settleTimeout)
 	for i := 0; ; i++ {
 		msgs, err := w.history(w.reader(ws, i), ch)
 		var rl *slack.RateLimitedError

@@ -174,10 +174,11 @@ func cardTexts(v any) []string {
 	return out
 }
 
-// poll retries fn until it returns true, or fails the test after 15 s.
+// poll retries fn until it returns true, or fails the test after
+// settleTimeout.
 func (w *world) poll(what string, fn func() bool) {
 	w.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(settleTimeout)
 	for !fn() {
 		if time.Now().After(deadline) {
 			w.t.Fatalf("%s: timed out", what)
