@@ -129,7 +129,7 @@ func (s *suite) react(t *testing.T) {
 		t.Fatalf("person post: %v", err)
 	}
 	for range 2 { // reacting twice is not an error
-		if err := r.React(ctx, s.h.Channel.Channel, id, clientEmoji); err != nil {
+		if err := paced(t, s.h.Timeout, func() error { return r.React(ctx, s.h.Channel.Channel, id, clientEmoji) }); err != nil {
 			t.Fatalf("React: %v", err)
 		}
 	}
@@ -140,7 +140,7 @@ func (s *suite) react(t *testing.T) {
 		return nil
 	})
 	for range 2 {
-		if err := r.Unreact(ctx, s.h.Channel.Channel, id, clientEmoji); err != nil {
+		if err := paced(t, s.h.Timeout, func() error { return r.Unreact(ctx, s.h.Channel.Channel, id, clientEmoji) }); err != nil {
 			t.Fatalf("Unreact: %v", err)
 		}
 	}

@@ -4,11 +4,13 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"parley/internal/connector"
 	"parley/internal/core"
 	"parley/internal/richtext"
 )
@@ -86,4 +88,28 @@ func (s *suite) ctx(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(t.Context(), 4*s.h.Timeout)
 	t.Cleanup(cancel)
 	return ctx
+}
+
+// paced runs one client call the way delivery does: a RateLimitError is
+// waited out and the call made again, within the harness's timeout. The
+// suite's calls all land in one conversation within moments, so a
+// platform's per-conversation limit may answer one of them 429 — and
+// honouring that is the caller's job, not a failure of the connector.
+func paced(t *testing.T, timeout time.Duration, fn func() error) error {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		err := fn()
+		var rl *connector.RateLimitError
+		if !errors.As(err, &rl) || time.Now().Add(rl.RetryAfter).After(deadline) {
+			return err
+		}
+		tm := time.NewTimer(rl.RetryAfter)
+		select {
+		case <-t.Context().Done():
+			tm.Stop()
+			return err
+		case <-tm.C:
+		}
+	}
 }
