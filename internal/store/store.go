@@ -50,6 +50,7 @@ type Workspace struct {
 	Credentials []byte
 	Healthy     bool
 	Updated     time.Time
+	Origin      Origin
 }
 
 // Link is a room of channels on several platforms whose messages are relayed
@@ -60,6 +61,7 @@ type Link struct {
 	Tenant   core.TenantID
 	Name     string
 	Channels []core.ChannelRef
+	Origin   Origin
 }
 
 // Key purposes. A tenant has one key per purpose so that a blind index never
@@ -105,7 +107,8 @@ type Store interface {
 	// Tenants lists every tenant, ordered by ID.
 	Tenants(ctx context.Context) ([]Tenant, error)
 	// DeleteTenant removes the tenant and every row it owns: workspaces,
-	// links, message-map copies and keys. Deleting an absent tenant is not an
+	// links, message-map copies, keys, role assignments and its audit
+	// chain. Deleting an absent tenant is not an
 	// error, so an interrupted erasure can simply be run again.
 	DeleteTenant(ctx context.Context, id core.TenantID) error
 
@@ -158,8 +161,8 @@ type Store interface {
 	FindCopy(ctx context.Context, tenant core.TenantID, key string) (Copy, error)
 	// GroupCopies lists the unexpired copies of one group.
 	GroupCopies(ctx context.Context, tenant core.TenantID, group string) ([]Copy, error)
-	// DeleteExpired purges message-map copies, replay-guard marks and dead
-	// letters that expired at or before now, and reports how many rows
+	// DeleteExpired purges message-map copies, replay-guard marks, dead
+	// letters and access tokens that expired at or before now, and reports how many rows
 	// went. Like every delete here, it destroys the rows' bytes on disk.
 	DeleteExpired(ctx context.Context, now time.Time) (int, error)
 
@@ -193,6 +196,50 @@ type Store interface {
 	DeadLetters(ctx context.Context, tenant core.TenantID) ([]DeadLetter, error)
 	// DeleteDeadLetter removes one; ErrNotFound if absent.
 	DeleteDeadLetter(ctx context.Context, tenant core.TenantID, id string) error
+
+	// DeleteWorkspace removes the workspace (its sealed credentials
+	// destroyed) and its channels from the tenant's links; ErrNotFound if
+	// absent.
+	DeleteWorkspace(ctx context.Context, tenant core.TenantID, p core.Platform, id core.WorkspaceID) error
+
+	// PutRole inserts or replaces the assignment (tenant, person);
+	// ErrNotFound if the tenant does not exist (Installation always does).
+	PutRole(ctx context.Context, r RoleAssignment) error
+	// Roles lists the scope's assignments, ordered by person.
+	Roles(ctx context.Context, tenant core.TenantID) ([]RoleAssignment, error)
+	// RolesOf lists one person's assignments in every scope, ordered by
+	// tenant.
+	RolesOf(ctx context.Context, person string) ([]RoleAssignment, error)
+	// DeleteRole removes an assignment; ErrNotFound if absent.
+	DeleteRole(ctx context.Context, tenant core.TenantID, person string) error
+
+	// CreateAccessToken stores a token; ErrExists if its hash or ID is
+	// taken.
+	CreateAccessToken(ctx context.Context, t AccessToken) error
+	// AccessToken returns the token with that hash, expired or not;
+	// ErrNotFound if absent.
+	AccessToken(ctx context.Context, hash string) (AccessToken, error)
+	// AccessTokens lists a person's tokens of one kind, oldest first.
+	AccessTokens(ctx context.Context, person, kind string) ([]AccessToken, error)
+	// DeleteAccessToken removes one of a person's tokens by ID;
+	// ErrNotFound if that person has no such token.
+	DeleteAccessToken(ctx context.Context, person, id string) error
+
+	// AppendAudit adds e at the end of its tenant's chain: e.Seq must be
+	// one more than the last entry's (1 for an empty chain), else
+	// ErrConflict, so two writers racing for one place cannot both win.
+	// Entries are never updated.
+	AppendAudit(ctx context.Context, e AuditEntry) error
+	// LastAudit returns the chain's last entry; ErrNotFound if empty.
+	LastAudit(ctx context.Context, tenant core.TenantID) (AuditEntry, error)
+	// Audit lists the chain's entries with Seq > after, in order, at most
+	// limit of them.
+	Audit(ctx context.Context, tenant core.TenantID, after int64, limit int) ([]AuditEntry, error)
+	// AuditChains lists the scopes that have an audit chain.
+	AuditChains(ctx context.Context) ([]core.TenantID, error)
+	// PurgeAudit destroys the chain's entries with Seq < before and reports
+	// how many went.
+	PurgeAudit(ctx context.Context, tenant core.TenantID, before int64) (int, error)
 
 	// Close releases the database.
 	Close() error

@@ -65,6 +65,10 @@ func (v *Vault) Seal(ctx context.Context, tenant core.TenantID, plaintext, aad [
 	if err != nil {
 		return nil, fmt.Errorf("seal: %w", err)
 	}
+	return seal(key, tenant, plaintext, aad)
+}
+
+func seal(key []byte, tenant core.TenantID, plaintext, aad []byte) ([]byte, error) {
 	aead, err := newGCM(key)
 	if err != nil {
 		return nil, fmt.Errorf("seal: %w", err)
@@ -88,6 +92,13 @@ func (v *Vault) Open(ctx context.Context, tenant core.TenantID, sealed, aad []by
 	key, err := v.key(ctx, tenant, store.PurposeData, false)
 	if err != nil {
 		return nil, fmt.Errorf("open: %w", err)
+	}
+	return open(key, tenant, sealed, aad)
+}
+
+func open(key []byte, tenant core.TenantID, sealed, aad []byte) ([]byte, error) {
+	if len(sealed) == 0 || sealed[0] != sealVersion {
+		return nil, fmt.Errorf("open: unknown format: %w", ErrCorrupt)
 	}
 	aead, err := newGCM(key)
 	if err != nil {

@@ -132,7 +132,9 @@ func TestUpgradeVacuums(t *testing.T) {
 	s.db.SetMaxOpenConns(1) // so the pragma above holds for what follows
 	secret := make([]byte, 60)
 	rand.Read(secret)
-	for _, q := range []string{`DROP TABLE dead_letters`, `DROP INDEX workspaces_owner`, fmt.Sprintf(`DELETE FROM goose_db_version WHERE version_id >= %d`, vacuumMarker)} {
+	for _, q := range []string{`DROP TABLE dead_letters`, `DROP INDEX workspaces_owner`,
+		`DROP TABLE roles`, `DROP TABLE access_tokens`, `DROP TABLE audit_log`, `ALTER TABLE links DROP COLUMN origin`, `ALTER TABLE workspaces DROP COLUMN origin`,
+		fmt.Sprintf(`DELETE FROM goose_db_version WHERE version_id >= %d`, vacuumMarker)} {
 		if _, err := s.db.Exec(q); err != nil {
 			t.Fatal(err)
 		}

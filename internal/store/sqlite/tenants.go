@@ -73,6 +73,9 @@ func (s *Store) Tenants(ctx context.Context) ([]store.Tenant, error) {
 // keys and copies, which have no foreign key, are deleted explicitly in the
 // same transaction.
 func (s *Store) DeleteTenant(ctx context.Context, id core.TenantID) error {
+	if id == store.Installation {
+		return errors.New("delete tenant: empty id (the installation scope is not a tenant)")
+	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		for _, q := range []string{
 			`DELETE FROM tenant_keys WHERE tenant = ?`,
@@ -80,6 +83,8 @@ func (s *Store) DeleteTenant(ctx context.Context, id core.TenantID) error {
 			`DELETE FROM traffic WHERE tenant = ?`,
 			`DELETE FROM cursors WHERE tenant = ?`,
 			`DELETE FROM dead_letters WHERE tenant = ?`,
+			`DELETE FROM roles WHERE tenant = ?`,
+			`DELETE FROM audit_log WHERE tenant = ?`,
 			`DELETE FROM link_channels WHERE tenant = ?`,
 			`DELETE FROM links WHERE tenant = ?`,
 			`DELETE FROM workspaces WHERE tenant = ?`,

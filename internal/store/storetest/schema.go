@@ -21,8 +21,17 @@ var TextColumns = map[string]bool{
 	// The traffic log: kinds, platforms, pseudonyms and outcome labels.
 	"traffic.tenant": true, "traffic.kind": true, "traffic.src_platform": true, "traffic.src": true,
 	"traffic.dst_platform": true, "traffic.dst": true, "traffic.outcome": true,
+	// The admin plane: origins and roles are labels; persons and token
+	// hashes keyed hashes (the email is sealed); audit entries hold
+	// pseudonymous actors, action and target labels and MACs, never
+	// content.
+	"workspaces.origin": true, "links.origin": true,
+	"roles.tenant": true, "roles.person": true, "roles.role": true, "roles.provider": true, "roles.origin": true,
+	"access_tokens.hash": true, "access_tokens.id": true, "access_tokens.kind": true, "access_tokens.person": true, "access_tokens.provider": true,
+	"audit_log.tenant": true, "audit_log.actor": true, "audit_log.role": true, "audit_log.action": true,
+	"audit_log.target": true, "audit_log.outcome": true, "audit_log.prev": true, "audit_log.mac": true,
 }
 
 // SealedColumns hold bytes sealed by the vault; a back end stores them as
 // binary, never as text.
-var SealedColumns = []string{"workspaces.credentials", "copies.sealed", "cursors.sealed", "tenant_keys.wrapped", "dead_letters.sealed"}
+var SealedColumns = []string{"workspaces.credentials", "copies.sealed", "cursors.sealed", "tenant_keys.wrapped", "dead_letters.sealed", "roles.sealed_email"}

@@ -41,6 +41,12 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Traffic", testTraffic},
 		{"Cursors", testCursors},
 		{"DeadLetters", testDeadLetters},
+		{"Origins", testOrigins},
+		{"DeleteWorkspace", testDeleteWorkspace},
+		{"Roles", testRoles},
+		{"AccessTokens", testAccessTokens},
+		{"Audit", testAudit},
+		{"AuditConcurrent", testAuditConcurrent},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
 	}

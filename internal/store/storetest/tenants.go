@@ -67,6 +67,8 @@ func fill(t *testing.T, s store.Store, id core.TenantID) {
 	must(t, s.PutKey(ctx(t), store.WrappedKey{Tenant: id, Purpose: store.PurposeData, KEKID: "k1", Wrapped: []byte{3}, Created: t0}))
 	must(t, s.PutCopy(ctx(t), store.Copy{Tenant: id, Group: "g1", Key: "c1", Sealed: []byte{4}}))
 	must(t, s.PutDeadLetter(ctx(t), store.DeadLetter{Tenant: id, ID: "d1", Sealed: []byte{5}, Reason: "panic", Time: t0}))
+	must(t, s.PutRole(ctx(t), store.RoleAssignment{Tenant: id, Person: "p1", Role: "owner", SealedEmail: []byte{6}, Updated: t0}))
+	must(t, s.AppendAudit(ctx(t), store.AuditEntry{Tenant: id, Seq: 1, Time: t0, Actor: "p1", Action: "x", MAC: "m"}))
 }
 
 // counts reports how many rows of each kind a tenant has, through every
@@ -87,5 +89,10 @@ func counts(t *testing.T, s store.Store, id core.TenantID) map[string]int {
 	}
 	ds, err := s.DeadLetters(ctx(t), id)
 	must(t, err)
-	return map[string]int{"workspaces": len(ws), "links": len(ls), "keys": len(ks), "group copies": len(cs), "found copy": found, "dead letters": len(ds)}
+	rs, err := s.Roles(ctx(t), id)
+	must(t, err)
+	as, err := s.Audit(ctx(t), id, 0, 0)
+	must(t, err)
+	return map[string]int{"workspaces": len(ws), "links": len(ls), "keys": len(ks), "group copies": len(cs), "found copy": found, "dead letters": len(ds),
+		"roles": len(rs), "audit entries": len(as)}
 }
