@@ -109,4 +109,3 @@ func (s *Store) PurgeAudit(ctx context.Context, tenant core.TenantID, before int
 	}
 	return int(n), nil
 }
-
