@@ -41,8 +41,9 @@ type Listener struct {
 // Admin is the admin API listener, bound to loopback by default.
 type Admin struct {
 	Listener `yaml:",inline"`
-	// Token is the bearer token admin API calls must carry.
-	Token SecretRef `yaml:"token"`
+	// Token is the installation operator's bootstrap bearer token.
+	Token        SecretRef `yaml:"token"`
+	AdminOptions `yaml:",inline"`
 }
 
 // Keys says where the key-encryption key lives.
@@ -192,6 +193,9 @@ type Tenant struct {
 	Name       string        `yaml:"name"`
 	Workspaces []Workspace   `yaml:"workspaces"`
 	Links      []Link        `yaml:"links"`
+	// Owners and Roles give people (by email) roles in the tenant.
+	Owners []string    `yaml:"owners,omitempty"`
+	Roles  []RoleGrant `yaml:"roles,omitempty"`
 }
 
 // Workspace is one installed workspace and its credentials. BotToken is

@@ -24,6 +24,9 @@ func (c *Config) InlineSecrets() []string {
 	if c.Store.URL.Inline() && urlHasPassword(c.Store.URL.Value.Reveal()) {
 		names = append(names, "store.url (it carries a password)")
 	}
+	for i, p := range c.Admin.SignIn {
+		check(fmt.Sprintf("admin.sign_in[%d].client_secret", i), p.ClientSecret)
+	}
 	for i, t := range c.Tenants {
 		for j, w := range t.Workspaces {
 			check(fmt.Sprintf("tenants[%d].workspaces[%d].bot_token", i, j), w.BotToken)

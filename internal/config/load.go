@@ -149,6 +149,7 @@ func (c *Config) applyDefaults(dir string) {
 	if c.Traffic.Retention == 0 {
 		c.Traffic.Retention = 72 * time.Hour
 	}
+	c.Admin.applyDefaults()
 	if c.Log.Level == "" {
 		c.Log.Level = "info"
 	}

@@ -71,6 +71,7 @@ func (c *Config) Validate() error {
 		}
 	}
 	errs = append(errs, c.validateTenants()...)
+	errs = append(errs, c.validateAdminPlane()...)
 	return errors.Join(errs...)
 }
 
