@@ -46,8 +46,8 @@ var (
 	// errNoTenant is the one answer for a tenant that does not exist and
 	// for one in which the caller has no role: the same status and body,
 	// so a caller learns nothing about other tenants.
-	errNoTenant   = notFound("tenant")
-	errCSRF       = apiError(http.StatusForbidden, "csrf", "a request made with a session cookie must carry the X-CSRF-Token header from GET /api/v1/me")
+	errNoTenant    = notFound("tenant")
+	errCSRF        = apiError(http.StatusForbidden, "csrf", "a request made with a session cookie must carry the X-CSRF-Token header from GET /api/v1/me")
 	errUnavailable = apiError(http.StatusServiceUnavailable, "unavailable", "the store is unavailable; try again shortly")
 )
 

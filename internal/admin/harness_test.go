@@ -2,6 +2,7 @@ package admin
 
 import (
 	"bytes"
+	"database/sql"
 	"context"
 	"encoding/json"
 	"io"
@@ -21,7 +22,7 @@ import (
 
 // env is an API over a real SQLite store and vault, served over TLS.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	api     *API
 	st      *sqlite.Store
 	v       *vault.Vault
@@ -36,7 +37,7 @@ type env struct {
 
 const bootstrapSecret = "bootstrap-secret-for-tests-0123456789"
 
-func newEnv(t *testing.T, mod ...func(*Options)) *env {
+func newEnv(t testing.TB, mod ...func(*Options)) *env {
 	t.Helper()
 	dir := t.TempDir()
 	e := &env{t: t, dbPath: filepath.Join(dir, "parley.db"), kekPath: filepath.Join(dir, "kek.json"),
@@ -51,14 +52,17 @@ func newEnv(t *testing.T, mod ...func(*Options)) *env {
 		t.Fatal(err)
 	}
 	e.v = vault.New(kek, e.st)
-	o := Options{Store: e.st, Vault: e.v, BootstrapToken: secret.New(bootstrapSecret), URL: "https://admin.test",
+	srv := httptest.NewUnstartedServer(nil)
+	o := Options{Store: e.st, Vault: e.v, BootstrapToken: secret.New(bootstrapSecret), URL: "https://" + srv.Listener.Addr().String(),
 		Notify: func(_ context.Context, c Change) error { e.changes = append(e.changes, c); return nil },
 		Now:    func() time.Time { return e.now }}
 	for _, m := range mod {
 		m(&o)
 	}
 	e.api = New(o)
-	e.srv = httptest.NewTLSServer(e.api.Handler())
+	srv.Config.Handler = e.api.Handler()
+	srv.StartTLS()
+	e.srv = srv
 	t.Cleanup(e.srv.Close)
 	return e
 }
@@ -160,4 +164,17 @@ func (e *env) decode(b []byte, v any) {
 	if err := json.Unmarshal(b, v); err != nil {
 		e.t.Fatalf("decode %s: %v", b, err)
 	}
+}
+
+func storeTenant(s string) core.TenantID { return core.TenantID(s) }
+
+// rawDB opens the store's file directly, as someone with the data
+// directory could.
+func (e *env) rawDB() *sql.DB {
+	db, err := sql.Open("sqlite", "file:"+e.dbPath+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() { db.Close() })
+	return db
 }

@@ -48,8 +48,9 @@ func (a *API) listLinks(c *call, _ *none) (LinksOut, error) {
 	return out, nil
 }
 
-func (a *API) findLink(c *call) (store.Link, error) {
-	id := c.r.PathValue("link")
+func (a *API) findLink(c *call) (store.Link, error) { return a.findLinkID(c, c.r.PathValue("link")) }
+
+func (a *API) findLinkID(c *call, id string) (store.Link, error) {
 	c.target = "link:" + id
 	ls, err := a.st.Links(c.ctx(), c.tenant)
 	if err != nil {
@@ -76,7 +77,7 @@ func (a *API) createLink(c *call, in *LinkIn) (LinkOut, error) {
 	if !validID.MatchString(in.ID) {
 		return LinkOut{}, badRequest("id: 1 to 64 letters, digits, '-' or '_', starting with a letter or digit")
 	}
-	if _, err := a.findLink(c); err == nil {
+	if _, err := a.findLinkID(c, in.ID); err == nil {
 		return LinkOut{}, conflict("link %q exists; change it with PATCH", in.ID)
 	} else if !isNotFound(err) {
 		return LinkOut{}, err
