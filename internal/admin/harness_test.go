@@ -2,8 +2,8 @@ package admin
 
 import (
 	"bytes"
-	"database/sql"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"net/http"

@@ -2,12 +2,12 @@ package admin
 
 import (
 	"context"
-	"log/slog"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -56,7 +56,9 @@ func idps(t *testing.T) []*idpEnv {
 	team := s.AddWorkspace("acme")
 	s.AddUser(team.ID, "alice", "alice@acme.example")
 	out = append(out, &idpEnv{name: "slack", issuer: s.IssuerURL(), clientID: "111.222", secret: "slack-secret", email: "alice@acme.example",
-		register: func(id, sec string, r []string) { s.AddApp(slackemu.AppSpec{Name: "Parley", ClientID: id, ClientSecret: sec, RedirectURLs: r}) }})
+		register: func(id, sec string, r []string) {
+			s.AddApp(slackemu.AppSpec{Name: "Parley", ClientID: id, ClientSecret: sec, RedirectURLs: r})
+		}})
 
 	m := teamsemu.New(teamsemu.Options{})
 	t.Cleanup(m.Close)
@@ -411,4 +413,7 @@ var _ = context.Background
 
 type testWriter struct{ t *testing.T }
 
-func (w testWriter) Write(b []byte) (int, error) { w.t.Log(strings.TrimSpace(string(b))); return len(b), nil }
+func (w testWriter) Write(b []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(b)))
+	return len(b), nil
+}
