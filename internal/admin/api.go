@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"parley/internal/core"
@@ -64,6 +65,8 @@ type API struct {
 
 	auditMu sync.Mutex // serialises this process's appends (others retry)
 
+	url atomic.Pointer[string]
+
 	provMu    sync.Mutex
 	providers map[string]*provider
 }
@@ -95,6 +98,7 @@ func New(o Options) *API {
 	for _, p := range o.Providers {
 		a.providers[p.Name] = &provider{cfg: p}
 	}
+	a.url.Store(&o.URL)
 	a.routes = a.table()
 	a.mux = a.handler(a.routes)
 	return a
@@ -105,3 +109,7 @@ func (a *API) Handler() http.Handler { return a.mux }
 
 // Routes returns the route table (for documentation and tests).
 func (a *API) Routes() []Route { return append([]Route(nil), a.routes...) }
+
+// SetURL sets how browsers reach the API (https://host:port), once the
+// listener's address is known.
+func (a *API) SetURL(u string) { a.url.Store(&u) }

@@ -79,7 +79,7 @@ func (a *API) provider(ctx context.Context, name string) (*provider, *oauth2.Con
 
 // RedirectURL is the callback URL to register with a provider.
 func (a *API) RedirectURL(provider string) string {
-	return strings.TrimRight(a.opts.URL, "/") + Prefix + "auth/" + provider + "/callback"
+	return strings.TrimRight(*a.url.Load(), "/") + Prefix + "auth/" + provider + "/callback"
 }
 
 func (a *API) getProviders(c *call, _ *none) (ProvidersOut, error) {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"parley/internal/admin"
 	"parley/internal/audit"
 	"parley/internal/bus"
 	"parley/internal/catchup"
@@ -54,6 +55,7 @@ type Gateway struct {
 	// reinstall keeps trying the ones that may still succeed.
 	uninstalled []store.Workspace
 	hold        *holdback
+	adminAPI    *admin.API
 
 	public, admin     *http.Server
 	publicLn, adminLn net.Listener
@@ -129,6 +131,9 @@ func (g *Gateway) Start(ctx context.Context) (err error) {
 	if err := g.provision(ctx); err != nil {
 		return err
 	}
+	if err := g.startAdmin(ctx, httpClient); err != nil {
+		return err
+	}
 	g.catchup = catchup.New(g.store, g.vault, g.log)
 	links, err := g.store.AllLinks(ctx)
 	if err != nil {
@@ -140,7 +145,8 @@ func (g *Gateway) Start(ctx context.Context) (err error) {
 	}
 	runCtx, cancel := context.WithCancel(context.Background())
 	g.cancel = cancel
-	g.wg.Add(5)
+	g.wg.Add(6)
+	go func() { defer g.wg.Done(); g.followConfig(runCtx) }()
 	go func() { defer g.wg.Done(); g.reinstall(runCtx, g.uninstalled) }()
 	g.hold = newHoldback(plan.Pending())
 	listening := make(chan struct{})
@@ -225,6 +231,7 @@ func (g *Gateway) housekeeping(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			g.purgeAudit(ctx)
 			if n, err := g.store.DeleteExpired(ctx, time.Now()); err != nil {
 				g.log.Warn("purge expired", "err", err)
 			} else if n > 0 {

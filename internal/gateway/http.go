@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"crypto/subtle"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -10,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"parley/internal/core"
+	"parley/internal/admin"
 	"parley/internal/tlsconf"
 )
 
@@ -24,8 +23,7 @@ func (g *Gateway) listen() error {
 
 	adm := http.NewServeMux()
 	adm.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
-	adm.Handle("GET /api/v1/status", g.requireAdmin(http.HandlerFunc(g.status)))
-	adm.Handle("GET /api/v1/tenants/{tenant}/traffic", g.requireAdmin(http.HandlerFunc(g.trafficLog)))
+	adm.Handle(admin.Prefix, g.adminAPI.Handler())
 	adm.Handle("GET /metrics", g.requireAdmin(g.metrics.Handler()))
 
 	var err error
@@ -38,6 +36,9 @@ func (g *Gateway) listen() error {
 	}
 	if g.admin, g.adminLn, err = serve(g, g.cfg.Admin.Listen, certFile, keyFile, adm); err != nil {
 		return fmt.Errorf("admin listener: %w", err)
+	}
+	if g.cfg.Admin.URL == "" {
+		g.adminAPI.SetURL(g.AdminURL())
 	}
 	return nil
 }
@@ -83,55 +84,4 @@ func (g *Gateway) requireAdmin(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-// status reports counts only: no names, no IDs, no content.
-func (g *Gateway) status(w http.ResponseWriter, r *http.Request) {
-	ws, err1 := g.store.AllWorkspaces(r.Context())
-	links, err2 := g.store.AllLinks(r.Context())
-	if err := errors.Join(err1, err2); err != nil {
-		http.Error(w, "store unavailable", http.StatusServiceUnavailable)
-		return
-	}
-	pending, _ := g.bus.Pending(r.Context())
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(map[string]any{"workspaces": len(ws), "links": len(links), "bus_pending": pending})
-}
-
-// trafficLog serves a tenant's traffic log: content-free entries since a
-// time (RFC 3339, default: all that is kept).
-func (g *Gateway) trafficLog(w http.ResponseWriter, r *http.Request) {
-	var since time.Time
-	if v := r.URL.Query().Get("since"); v != "" {
-		t, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			http.Error(w, "since: want an RFC 3339 time such as 2026-01-02T15:04:05Z", http.StatusBadRequest)
-			return
-		}
-		since = t
-	}
-	entries, err := g.store.Traffic(r.Context(), core.TenantID(r.PathValue("tenant")), since, 10000)
-	if err != nil {
-		http.Error(w, "store unavailable", http.StatusServiceUnavailable)
-		return
-	}
-	type row struct {
-		Time        time.Time `json:"time"`
-		Kind        string    `json:"kind"`
-		Source      string    `json:"source"`
-		SrcPlatform string    `json:"source_platform"`
-		Destination string    `json:"destination"`
-		DstPlatform string    `json:"destination_platform"`
-		Size        int64     `json:"size"`
-		Files       int       `json:"files"`
-		Outcome     string    `json:"outcome"`
-		Attempts    int       `json:"attempts"`
-		LatencyMS   int64     `json:"latency_ms"`
-	}
-	out := make([]row, 0, len(entries))
-	for _, e := range entries {
-		out = append(out, row{e.Time.UTC(), string(e.Kind), e.Src, string(e.SrcPlatform), e.Dst, string(e.DstPlatform), e.Size, e.Files, e.Outcome, e.Attempts, e.Latency.Milliseconds()})
-	}
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(out)
 }

@@ -40,12 +40,12 @@ func (g *Gateway) provision(ctx context.Context) error {
 			if err != nil {
 				return fmt.Errorf("seal credentials: %w", err)
 			}
-			if err := g.store.PutWorkspace(ctx, store.Workspace{Tenant: t.ID, Platform: w.Platform, ID: w.ID, Name: w.Name, Credentials: sealed, Healthy: true, Updated: time.Now()}); err != nil {
+			if err := g.store.PutWorkspace(ctx, store.Workspace{Tenant: t.ID, Platform: w.Platform, ID: w.ID, Name: w.Name, Credentials: sealed, Healthy: true, Updated: time.Now(), Origin: store.OriginConfig}); err != nil {
 				return fmt.Errorf("workspace %s/%s: %w", w.Platform, w.ID, err)
 			}
 		}
 		for _, l := range t.Links {
-			link := store.Link{ID: l.ID, Tenant: t.ID, Name: l.Name}
+			link := store.Link{ID: l.ID, Tenant: t.ID, Name: l.Name, Origin: store.OriginConfig}
 			for _, ch := range l.Channels {
 				link.Channels = append(link.Channels, ch.Ref())
 			}
@@ -53,6 +53,9 @@ func (g *Gateway) provision(ctx context.Context) error {
 				return fmt.Errorf("link %s: %w", l.ID, err)
 			}
 		}
+	}
+	if err := g.prune(ctx); err != nil {
+		return err
 	}
 	links, err := g.store.AllLinks(ctx)
 	if err != nil {

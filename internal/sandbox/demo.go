@@ -38,6 +38,7 @@ var botScopes = []string{
 
 // slackDemo is the demo as created in the emulator.
 type slackDemo struct {
+	appID      string
 	workspaces []SlackWorkspace
 	bots       map[string]string // workspace ID → bot token
 	links      []ManifestLink
@@ -45,7 +46,7 @@ type slackDemo struct {
 
 func buildSlackDemo(emu *slackemu.Emulator, spec slackemu.AppSpec, benchChannels int) (*slackDemo, error) {
 	app := emu.AddApp(spec)
-	d := &slackDemo{bots: map[string]string{}}
+	d := &slackDemo{appID: app.ID, bots: map[string]string{}}
 	room := func(id string) *ManifestLink {
 		for i := range d.links {
 			if d.links[i].ID == id {
@@ -75,6 +76,11 @@ func buildSlackDemo(emu *slackemu.Emulator, spec slackemu.AppSpec, benchChannels
 		for _, name := range channels {
 			ch := emu.AddChannel(ws.ID, name, members...)
 			mw.Channels = append(mw.Channels, NamedChannel{ID: ch.ID, Name: ch.Name})
+			// The bot is in every demo channel, as an admin who wants to
+			// link channels through the admin API would have invited it.
+			if err := emu.Invite(ws.ID, ch.ID, inst.BotUserID); err != nil {
+				return nil, fmt.Errorf("invite bot: %w", err)
+			}
 			linkID := ""
 			switch {
 			case name == w.linked:
@@ -83,9 +89,6 @@ func buildSlackDemo(emu *slackemu.Emulator, spec slackemu.AppSpec, benchChannels
 				linkID = name
 			default:
 				continue
-			}
-			if err := emu.Invite(ws.ID, ch.ID, inst.BotUserID); err != nil {
-				return nil, fmt.Errorf("invite bot: %w", err)
 			}
 			l := room(linkID)
 			l.Channels = append(l.Channels, ManifestChannel{Platform: "slack", Workspace: ws.ID, Channel: ch.ID})

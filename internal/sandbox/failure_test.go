@@ -70,11 +70,17 @@ func TestPermanentFailureIsNeverSilent(t *testing.T) {
 	}
 }
 
-// admin GETs an admin API path with the admin token.
+// admin GETs an admin listener path: the API as the demo tenant's
+// auditor (the traffic log is theirs to read, not the installation's),
+// metrics with the admin token.
 func (w *world) admin(path string) string {
 	w.t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, w.m.Gateway.AdminURL+path, nil)
-	req.Header.Set("Authorization", "Bearer "+w.m.Gateway.AdminToken)
+	tok := w.m.Gateway.AdminToken
+	if strings.HasPrefix(path, "/api/") {
+		tok = w.adminToken("demo", "auditor")
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
 	resp, err := w.client.Do(req)
 	if err != nil {
 		w.t.Fatal(err)
@@ -100,4 +106,17 @@ func (w *world) slackCallErr(token, method string, form url.Values) string {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return string(b)
+}
+
+// adminToken is the personal API token of the tenant's demo person with
+// role.
+func (w *world) adminToken(tenant, role string) string {
+	w.t.Helper()
+	for _, p := range w.m.Admin.People {
+		if p.Tenant == tenant && p.Role == role {
+			return p.Token
+		}
+	}
+	w.t.Fatalf("no %s of %s in the manifest", role, tenant)
+	return ""
 }

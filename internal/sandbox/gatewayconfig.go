@@ -29,6 +29,8 @@ type gatewayConfig struct {
 	gchat                                   *gchatDemo
 	gchatEmu                                *gchatemu.Emulator
 	webex                                   *webexDemo
+	hooli                                   *hooliDemo
+	signIn                                  []signInClient
 }
 
 func (c gatewayConfig) write(path string, s *secrets, signing, adminToken string) error {
@@ -90,10 +92,44 @@ func (c gatewayConfig) write(path string, s *secrets, signing, adminToken string
 	if err != nil {
 		return err
 	}
+	var signIn []any
+	for _, p := range c.signIn {
+		ref, err := s.put("signin-"+p.name+"-client-secret", p.secret)
+		if err != nil {
+			return err
+		}
+		signIn = append(signIn, map[string]any{"name": p.name, "issuer": p.issuer, "client_id": p.clientID, "client_secret": ref, "trust_email_claim": p.trustEmail})
+	}
+	roles := func(tenant string) []any {
+		var out []any
+		for _, p := range adminPeople {
+			if p.tenant == tenant {
+				out = append(out, map[string]any{"email": p.email, "role": p.role, "provider": p.platform})
+			}
+		}
+		return out
+	}
+	var hooliWS []ws
+	for _, w := range c.hooli.workspaces {
+		ref, err := s.put("slack-"+w.ID+"-bot-token", c.hooli.bots[w.ID])
+		if err != nil {
+			return err
+		}
+		hooliWS = append(hooliWS, ws{Platform: "slack", ID: w.ID, Name: w.Name, BotToken: ref})
+	}
+	var hooliChannels []ch
+	for _, x := range c.hooli.link.Channels {
+		hooliChannels = append(hooliChannels, ch{x.Platform, x.Workspace, x.Channel})
+	}
+	hooliTenantDoc := map[string]any{
+		"id": hooliTenant, "name": "Hooli and Pied Piper", "workspaces": hooliWS,
+		"links": []any{map[string]any{"id": c.hooli.link.ID, "name": c.hooli.link.Name, "channels": hooliChannels}},
+		"roles": roles(hooliTenant),
+	}
 	doc := map[string]any{
 		"data_dir": c.dataDir,
 		"public":   map[string]any{"listen": c.listen, "url": c.publicURL, "cert_file": c.certFile, "key_file": c.keyFile},
-		"admin":    map[string]any{"listen": c.adminListen, "token": adminRef},
+		"admin":    map[string]any{"listen": c.adminListen, "token": adminRef, "sign_in": signIn},
 		"tls":      map[string]any{"ca_file": c.caFile},
 		// Every emulated platform is on 127.0.0.1.
 		"egress": map[string]any{"allow_private_addresses": true},
@@ -112,10 +148,11 @@ func (c gatewayConfig) write(path string, s *secrets, signing, adminToken string
 		},
 		"webex": map[string]any{"webhook_secret": webhookRef, "api_url": c.webexAPI},
 		"tenants": []any{map[string]any{
-			"id": "demo", "name": "Demo tenant",
+			"id": demoTenant, "name": "Demo tenant",
 			"workspaces": workspaces,
 			"links":      links,
-		}},
+			"roles":      roles(demoTenant),
+		}, hooliTenantDoc},
 	}
 	if c.storeURL != "" {
 		ref, err := s.put("store-url", c.storeURL)

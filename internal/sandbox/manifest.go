@@ -15,6 +15,33 @@ type Manifest struct {
 	UIURL         string            `json:"ui_url"`
 	Platforms     ManifestPlatforms `json:"platforms"`
 	Links         []ManifestLink    `json:"links"`
+	Tenants       []ManifestTenant  `json:"tenants"`
+	Admin         *ManifestAdmin    `json:"admin,omitempty"`
+}
+
+// ManifestTenant is one tenant and its links.
+type ManifestTenant struct {
+	ID    string   `json:"id"`
+	Name  string   `json:"name"`
+	Links []string `json:"links"`
+}
+
+// ManifestAdmin says where the admin API is and who may use it.
+type ManifestAdmin struct {
+	APIURL     string        `json:"api_url"`
+	OpenAPIURL string        `json:"openapi_url"`
+	ConsoleURL string        `json:"console_url"`
+	People     []AdminPerson `json:"people"`
+}
+
+// AdminPerson is a demo person with a role in a tenant and a personal API
+// token (absent with --no-gateway: no gateway runs to issue one).
+type AdminPerson struct {
+	Email    string `json:"email"`
+	Tenant   string `json:"tenant"`
+	Role     string `json:"role"`
+	Token    string `json:"token,omitempty"`
+	Platform string `json:"platform"`
 }
 
 // ManifestGateway says where the gateway is.
@@ -38,6 +65,8 @@ type ManifestTeams struct {
 	GraphURL   string        `json:"graph_url"`
 	ControlURL string        `json:"control_url"`
 	Tenants    []TeamsTenant `json:"tenants"`
+	// OIDCIssuer is the emulator's OpenID provider (sign-in).
+	OIDCIssuer string `json:"oidc_issuer"`
 }
 
 // TeamsTenant is one Microsoft 365 tenant.
@@ -60,6 +89,8 @@ type ManifestGChat struct {
 	APIURL     string        `json:"api_url"`
 	ControlURL string        `json:"control_url"`
 	Domains    []GChatDomain `json:"domains"`
+	// OIDCIssuer is the emulator's OpenID provider (sign-in).
+	OIDCIssuer string `json:"oidc_issuer"`
 }
 
 // GChatDomain is one Google Workspace domain.
@@ -80,6 +111,8 @@ type ManifestWebex struct {
 	APIURL     string     `json:"api_url"`
 	ControlURL string     `json:"control_url"`
 	Orgs       []WebexOrg `json:"orgs"`
+	// OIDCIssuer is the emulator's OpenID provider (sign-in).
+	OIDCIssuer string `json:"oidc_issuer"`
 }
 
 // WebexOrg is one Webex organisation.
@@ -101,6 +134,8 @@ type ManifestSlack struct {
 	APIURL     string           `json:"api_url"`
 	ControlURL string           `json:"control_url"`
 	Workspaces []SlackWorkspace `json:"workspaces"`
+	// OIDCIssuer is the emulator's OpenID provider (sign-in).
+	OIDCIssuer string `json:"oidc_issuer"`
 }
 
 // SlackWorkspace is one emulated Slack workspace.
@@ -131,6 +166,7 @@ type NamedChannel struct {
 // ManifestLink is one demo room.
 type ManifestLink struct {
 	ID       string            `json:"id"`
+	Tenant   string            `json:"tenant"`
 	Name     string            `json:"name"`
 	Channels []ManifestChannel `json:"channels"`
 }

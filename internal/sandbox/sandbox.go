@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"parley/internal/admin"
 	"parley/internal/config"
 	"parley/internal/connector"
 	gchatemu "parley/internal/emulator/gchat"
@@ -137,10 +138,17 @@ func Start(ctx context.Context, o Options) (sb *Sandbox, err error) {
 
 	secrets := newSecrets(filepath.Join(o.DataDir, "secrets"))
 	signing := randomHex(32)
+	adminURL := "https://" + adminAddr
+	slackSecret := randomHex(16)
 	demo, err := buildSlackDemo(sb.emu, slackemu.AppSpec{
-		Name: "Parley", ClientID: "parley-sandbox", ClientSecret: randomHex(16), SigningSecret: signing,
+		Name: "Parley", ClientID: "parley-sandbox", ClientSecret: slackSecret, SigningSecret: signing,
 		RequestURL: publicURL + "/slack/events", BotScopes: botScopes,
+		RedirectURLs: []string{adminURL + admin.Prefix + "auth/slack/callback"},
 	}, o.BenchChannels)
+	if err != nil {
+		return nil, err
+	}
+	hooli, err := buildHooliDemo(sb.emu, demo.appID)
 	if err != nil {
 		return nil, err
 	}
@@ -176,6 +184,10 @@ func Start(ctx context.Context, o Options) (sb *Sandbox, err error) {
 	if err != nil {
 		return nil, err
 	}
+	signIn := registerSignIn(adminURL, sb.emu.IssuerURL(), "parley-sandbox", slackSecret, sb.teams, tdemo.tenant.ID, sb.gchat, sb.webex)
+	for i := range demo.links {
+		demo.links[i].Tenant = demoTenant
+	}
 	partners := &demo.links[0]
 	partners.Name = "partners: acme, globex, contoso, initech, umbrella"
 	partners.Channels = append(partners.Channels,
@@ -186,7 +198,7 @@ func Start(ctx context.Context, o Options) (sb *Sandbox, err error) {
 	adminToken := randomHex(24)
 	gwCfg := gatewayConfig{
 		dataDir: filepath.Join(o.DataDir, "gateway"), listen: publicAddr, publicURL: publicURL, adminListen: adminAddr, certFile: certFile, keyFile: keyFile, caFile: caFile,
-		busURL: o.BusURL, busCAFile: o.BusCAFile, busNKeySeedFile: o.BusNKeySeedFile, storeURL: o.StoreURL, slackAPI: slackURL + "/api/", demo: demo, teams: tdemo, teamsEmu: sb.teams, gchat: gdemo, gchatEmu: sb.gchat, webex: wdemo, webexAPI: sb.webex.APIURL(),
+		busURL: o.BusURL, busCAFile: o.BusCAFile, busNKeySeedFile: o.BusNKeySeedFile, storeURL: o.StoreURL, slackAPI: slackURL + "/api/", demo: demo, hooli: hooli, signIn: signIn, teams: tdemo, teamsEmu: sb.teams, gchat: gdemo, gchatEmu: sb.gchat, webex: wdemo, webexAPI: sb.webex.APIURL(),
 	}
 	cfgPath := filepath.Join(o.DataDir, "gateway.yaml")
 	if err := gwCfg.write(cfgPath, secrets, signing, adminToken); err != nil {
@@ -207,12 +219,24 @@ func Start(ctx context.Context, o Options) (sb *Sandbox, err error) {
 			},
 		},
 		Platforms: ManifestPlatforms{
-			Slack: &ManifestSlack{APIURL: slackURL + "/api/", ControlURL: slackURL + "/_emulator/", Workspaces: demo.workspaces},
-			Teams: &ManifestTeams{GraphURL: sb.teams.GraphURL(), ControlURL: sb.teams.ControlURL(), Tenants: []TeamsTenant{tdemo.tenant}},
-			GChat: &ManifestGChat{APIURL: sb.gchat.APIURL(), ControlURL: sb.gchat.ControlURL(), Domains: []GChatDomain{gdemo.domain}},
-			Webex: &ManifestWebex{APIURL: sb.webex.APIURL(), ControlURL: webexURL + "/_emulator/", Orgs: []WebexOrg{wdemo.org}},
+			Slack: &ManifestSlack{APIURL: slackURL + "/api/", ControlURL: slackURL + "/_emulator/", Workspaces: append(demo.workspaces, hooli.workspaces...), OIDCIssuer: sb.emu.IssuerURL()},
+			Teams: &ManifestTeams{GraphURL: sb.teams.GraphURL(), ControlURL: sb.teams.ControlURL(), Tenants: []TeamsTenant{tdemo.tenant}, OIDCIssuer: sb.teams.IssuerURL(tdemo.tenant.ID)},
+			GChat: &ManifestGChat{APIURL: sb.gchat.APIURL(), ControlURL: sb.gchat.ControlURL(), Domains: []GChatDomain{gdemo.domain}, OIDCIssuer: sb.gchat.IssuerURL()},
+			Webex: &ManifestWebex{APIURL: sb.webex.APIURL(), ControlURL: webexURL + "/_emulator/", Orgs: []WebexOrg{wdemo.org}, OIDCIssuer: sb.webex.IssuerURL()},
 		},
-		Links: demo.links,
+		Links: append(demo.links, hooli.link),
+		Admin: &ManifestAdmin{APIURL: adminURL + admin.Prefix, OpenAPIURL: adminURL + admin.Prefix + "openapi.json", ConsoleURL: adminURL + "/"},
+	}
+	for _, t := range []ManifestTenant{{ID: demoTenant, Name: "Demo tenant"}, {ID: hooliTenant, Name: "Hooli and Pied Piper"}} {
+		for _, l := range m.Links {
+			if l.Tenant == t.ID {
+				t.Links = append(t.Links, l.ID)
+			}
+		}
+		m.Tenants = append(m.Tenants, t)
+	}
+	for _, p := range adminPeople {
+		m.Admin.People = append(m.Admin.People, AdminPerson{Email: p.email, Tenant: p.tenant, Role: p.role, Platform: p.platform})
 	}
 
 	if !o.NoGateway {
@@ -224,6 +248,16 @@ func Start(ctx context.Context, o Options) (sb *Sandbox, err error) {
 		sb.gw.WrapClient = o.WrapClient
 		if err := sb.gw.Start(ctx); err != nil {
 			return nil, fmt.Errorf("gateway: %w", err)
+		}
+		// Each demo person signs in with their platform and makes a
+		// personal API token, as a person would.
+		hc := tlsconf.HTTPClient(ca.Pool())
+		for i, p := range adminPeople {
+			tok, err := personalToken(ctx, hc, adminURL, p)
+			if err != nil {
+				return nil, fmt.Errorf("admin demo: %w", err)
+			}
+			m.Admin.People[i].Token = tok
 		}
 	}
 
