@@ -180,4 +180,3 @@ func (g *Gateway) purgeAudit(ctx context.Context) {
 		g.log.Info("purged expired audit entries", "count", n)
 	}
 }
-
