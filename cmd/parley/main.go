@@ -18,7 +18,9 @@ Usage:
   parley config check FILE          validate a config file
   parley keys rotate --config FILE  re-wrap every tenant key under a new key-encryption key
   parley keys retire --config FILE [--version ID]  remove an old key-encryption key version
-  parley traffic --tenant ID [flags] print a tenant's traffic log (needs the admin token)
+  parley traffic --tenant ID [flags] print a tenant's traffic log (a personal token of an owner, admin or auditor)
+  parley admin GROUP VERB [flags]   links, workspaces, roles, audit and tokens through the admin API
+  parley audit verify --config FILE check every audit chain in the store for tampering
   parley bench [flags]              measure the relay path through the sandbox
   parley chaos --duration 10m [--seed N] [--messages N]  relay through SIGKILLs and faults, count every copy
   parley version                    print the version
@@ -63,6 +65,13 @@ func run(ctx context.Context, args []string) error {
 		return fmt.Errorf("usage: parley keys rotate|retire --config FILE")
 	case "traffic":
 		return traffic(ctx, args[1:])
+	case "admin":
+		return adminCmd(ctx, args[1:])
+	case "audit":
+		if len(args) < 2 || args[1] != "verify" {
+			return fmt.Errorf("usage: parley audit verify --config FILE")
+		}
+		return auditVerify(ctx, args[2:])
 	case "bench":
 		return bench(ctx, args[1:])
 	case "chaos":

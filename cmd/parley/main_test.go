@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,11 +9,13 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/slack-go/slack"
 
+	"parley/internal/config"
 	"parley/internal/sandbox"
 	"parley/internal/tlsconf"
 )
@@ -58,12 +61,12 @@ func TestServeRunsTheSandboxGateway(t *testing.T) {
 			resp.Body.Close()
 			return resp.StatusCode == http.StatusOK
 		})
-		return func() {
+		return sync.OnceFunc(func() {
 			cancel()
 			if err := <-done; err != nil {
 				t.Errorf("serve: %v", err)
 			}
-		}
+		})
 	}
 	seen := func(what, text string) {
 		i := 0
@@ -111,15 +114,89 @@ func TestServeRunsTheSandboxGateway(t *testing.T) {
 	}
 	seen("edit after restart", "edited after restart")
 
-	// The traffic log is there for an admin, and only for an admin.
+	// The traffic log is there for the tenant's owners, admins and
+	// auditors; not without a token, and not for the installation's
+	// bootstrap token either.
 	trafficArgs := []string{"traffic", "--tenant", "demo", "--admin-url", m.Gateway.AdminURL, "--ca-file", m.CAFile, "--json"}
+	t.Setenv("PARLEY_TOKEN", "")
 	if err := run(context.Background(), trafficArgs); err == nil {
-		t.Fatal("traffic log read without the admin token")
+		t.Fatal("traffic log read without a token")
 	}
-	t.Setenv("PARLEY_ADMIN_TOKEN", m.Gateway.AdminToken)
+	t.Setenv("PARLEY_TOKEN", m.Gateway.AdminToken)
+	if err := run(context.Background(), trafficArgs); err == nil {
+		t.Fatal("traffic log read with the installation's bootstrap token")
+	}
+	auditor, err := m.PersonalToken(context.Background(), "frank@initech.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PARLEY_TOKEN", auditor)
 	out := captureStdout(t, func() error { return run(context.Background(), trafficArgs) })
 	if !strings.Contains(out, `"outcome":"delivered"`) || strings.Contains(out, "first via serve") {
 		t.Fatalf("traffic output: %s", out)
+	}
+
+	// parley admin: an operator links two channels and removes the link.
+	operator, err := m.PersonalToken(context.Background(), "judy@contoso.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PARLEY_TOKEN", operator)
+	adminArgs := func(a ...string) []string {
+		return append([]string{"admin", "--url", m.Gateway.AdminURL, "--ca-file", m.CAFile}, a...)
+	}
+	general := func(ws sandbox.SlackWorkspace) string {
+		for _, c := range ws.Channels {
+			if c.Name == "general" {
+				return c.ID
+			}
+		}
+		return ""
+	}
+	out = captureStdout(t, func() error {
+		return run(context.Background(), adminArgs("links", "create", "--tenant", "demo", "--id", "cli-link", "--name", "from the CLI",
+			"--channel", "slack:"+acme.ID+":"+general(acme), "--channel", "slack:"+globex.ID+":"+general(globex)))
+	})
+	if !strings.Contains(out, `"id": "cli-link"`) {
+		t.Fatalf("links create: %s", out)
+	}
+	if out = captureStdout(t, func() error { return run(context.Background(), adminArgs("links", "list", "--tenant", "demo")) }); !strings.Contains(out, "cli-link") {
+		t.Fatalf("links list: %s", out)
+	}
+	if err := run(context.Background(), adminArgs("links", "delete", "--tenant", "demo", "--id", "cli-link")); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(context.Background(), adminArgs("roles", "list", "--tenant", "demo")); err == nil {
+		t.Fatal("an operator listed roles")
+	}
+	stop()
+
+	// parley audit verify checks the chains in the store; one byte changed
+	// in one audit row of the database file is caught.
+	verify := []string{"audit", "verify", "--config", m.GatewayConfig}
+	if out := captureStdout(t, func() error { return run(context.Background(), verify) }); !strings.Contains(out, "ok      demo") {
+		t.Fatalf("audit verify before tampering: %s", out)
+	}
+	cfg, err := config.Load(m.GatewayConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := os.ReadFile(cfg.Store.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := bytes.Index(db, []byte("link:cli-link"))
+	if i < 0 {
+		t.Fatal("the audit row is not in the database file (still in the write-ahead log?)")
+	}
+	db[i+len("link:cli-l")] = 'X' // link:cli-lXnk
+	if err := os.WriteFile(cfg.Store.Path, db, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var verr error
+	out = captureStdout(t, func() error { verr = run(context.Background(), verify); return nil })
+	if verr == nil || !strings.Contains(out, "BROKEN  demo") || !strings.Contains(out, "was changed") {
+		t.Fatalf("tampering not detected: %v\n%s", verr, out)
 	}
 }
 

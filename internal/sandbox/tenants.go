@@ -15,6 +15,7 @@ import (
 	slackemu "parley/internal/emulator/slack"
 	teamsemu "parley/internal/emulator/teams"
 	webexemu "parley/internal/emulator/webex"
+	"parley/internal/tlsconf"
 )
 
 // The admin plane's demo (SANDBOX.md, "Tenants and the admin plane"):
@@ -186,4 +187,24 @@ func callJSON(ctx context.Context, c *http.Client, method, url, csrf string, in,
 		return fmt.Errorf("%s %s: %d %s", method, url, res.StatusCode, b)
 	}
 	return json.Unmarshal(b, out)
+}
+
+// PersonalToken signs the demo person with email in through their
+// platform's identity provider and returns a new personal API token. With
+// --no-gateway the manifest holds no tokens (no gateway ran to issue
+// them); a script makes one this way once `parley serve` is up.
+func (m *Manifest) PersonalToken(ctx context.Context, email string) (string, error) {
+	if m.Admin == nil {
+		return "", fmt.Errorf("manifest has no admin section")
+	}
+	for _, p := range m.Admin.People {
+		if strings.EqualFold(p.Email, email) {
+			pool, err := tlsconf.PoolFromPEMFile(m.CAFile)
+			if err != nil {
+				return "", err
+			}
+			return personalToken(ctx, tlsconf.HTTPClient(pool), m.Gateway.AdminURL, adminPerson{email: p.Email, tenant: p.Tenant, role: p.Role, platform: p.Platform})
+		}
+	}
+	return "", fmt.Errorf("no demo person %s in the manifest", email)
 }
