@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/slack-go/slack"
+	"gopkg.in/yaml.v3"
 
 	"parley/internal/admin"
 )
@@ -193,5 +195,77 @@ func TestLinkThroughAPI(t *testing.T) {
 	want := []string{me.ID + " operator link.create link:generals ok", me.ID + " operator link.delete link:generals ok"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("audit log:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestConfigIsABootstrap: the config file is applied at every start; a
+// link removed from it is removed, a link made through the API stays, and
+// the API exports the current state as a config section.
+func TestConfigIsABootstrap(t *testing.T) {
+	w := startWorld(t)
+	acme, globex := w.ws("acme"), w.ws("globex")
+	owner := w.adminToken("demo", "owner")
+	status, b := w.call("POST", "tenants/demo/links", owner, admin.LinkIn{ID: "generals", Name: "generals", Channels: []admin.Channel{
+		{Platform: "slack", Workspace: acme.ID, Channel: channelNamed(acme, "general")}, {Platform: "slack", Workspace: globex.ID, Channel: channelNamed(globex, "general")}}})
+	if status != http.StatusCreated {
+		t.Fatalf("create: %d %s", status, b)
+	}
+	_, exported := w.call("GET", "tenants/demo/config.yaml", owner, nil)
+	for _, want := range []string{"id: generals", "id: partners", "email: carol@acme.example", "bot_token: env:SLACK_"} {
+		if !strings.Contains(string(exported), want) {
+			t.Errorf("config.yaml lacks %q:\n%s", want, exported)
+		}
+	}
+
+	// Drop the partners link from the file and start again.
+	raw, err := os.ReadFile(w.m.GatewayConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	demo := doc["tenants"].([]any)[0].(map[string]any)
+	var keep []any
+	for _, l := range demo["links"].([]any) {
+		if l.(map[string]any)["id"] != "partners" {
+			keep = append(keep, l)
+		}
+	}
+	demo["links"] = keep
+	out, _ := yaml.Marshal(doc)
+	if err := os.WriteFile(w.m.GatewayConfig, out, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w.restart(t, nil)
+
+	_, b = w.call("GET", "tenants/demo/links", owner, nil)
+	var links admin.LinksOut
+	_ = json.Unmarshal(b, &links)
+	var ids []string
+	for _, l := range links.Links {
+		ids = append(ids, l.ID+":"+l.Origin)
+	}
+	if strings.Join(ids, ",") != "generals:api" {
+		t.Fatalf("after restart the demo tenant's links are %v, want only the API's generals", ids)
+	}
+	_, b = w.call("GET", "tenants/hooli/links", w.adminToken("hooli", "owner"), nil)
+	if !strings.Contains(string(b), `"id":"hooli-piper","tenant":"hooli","name":"hooli ↔ pied piper"`) {
+		t.Fatalf("hooli's link: %s", b)
+	}
+	// And the removed link no longer relays.
+	text := "unlinked-" + randomHex(6)
+	if _, _, err := w.api(w.person(acme, "alice")).PostMessage(w.linked(acme), slack.MsgOptionText(text, false)); err != nil {
+		t.Fatal(err)
+	}
+	control := "control-" + randomHex(6)
+	if _, _, err := w.api(w.person(acme, "alice")).PostMessage(channelNamed(acme, "general"), slack.MsgOptionText(control, false)); err != nil {
+		t.Fatal(err)
+	}
+	w.await(globex, channelNamed(globex, "general"), "the control post", func(msgs []slack.Message) bool { return find(msgs, control) != nil })
+	msgs, _ := w.history(w.reader(globex, 0), w.linked(globex))
+	if find(msgs, text) != nil {
+		t.Fatal("a link removed from the config file still relays")
 	}
 }

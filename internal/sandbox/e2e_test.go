@@ -325,6 +325,22 @@ func TestSandboxRelaysBetweenCompanies(t *testing.T) {
 		return n == 1
 	})
 
+	// The admin plane: people's emails (role assignments are sealed and
+	// blind-indexed), personal tokens (stored as keyed hashes), and what
+	// admin actions carry — a role given by email, a token made, the
+	// traffic log read.
+	owner := w.adminToken("demo", "owner")
+	newcomer := "newcomer-" + randomHex(4) + "@acme.example"
+	if status, b := w.call("POST", "tenants/demo/roles", owner, map[string]string{"email": newcomer, "role": "viewer"}); status != 201 {
+		t.Fatalf("assign role: %d %s", status, b)
+	}
+	var made struct{ Token string }
+	_, b := w.call("POST", "tokens", owner, map[string]any{})
+	_ = json.Unmarshal(b, &made)
+	if made.Token == "" {
+		t.Fatalf("token: %s", b)
+	}
+	w.call("GET", "tenants/demo/traffic", w.adminToken("demo", "auditor"), nil)
 	// Stop the gateway, then search every byte it wrote for content and
 	// credentials.
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -343,6 +359,12 @@ func TestSandboxRelaysBetweenCompanies(t *testing.T) {
 	}
 	for i, s := range secrets {
 		forbidden[fmt.Sprintf("user token %d", i)] = []byte(s)
+	}
+	forbidden["email given a role"] = []byte(newcomer)
+	forbidden["personal token made"] = []byte(made.Token)
+	for _, p := range w.m.Admin.People {
+		forbidden["admin email "+p.Email] = []byte(p.Email)
+		forbidden["personal token of "+p.Email] = []byte(p.Token)
 	}
 	// Every credential the gateway was given: bot and relay tokens of every
 	// platform, signing and webhook secrets, the service-account key.
