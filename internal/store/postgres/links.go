@@ -40,9 +40,9 @@ func (s *Store) PutLink(ctx context.Context, l store.Link) error {
 				return err
 			}
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO links (tenant, id, name) VALUES ($1, $2, $3)
-			ON CONFLICT (tenant, id) DO UPDATE SET name = excluded.name`,
-			string(l.Tenant), string(l.ID), l.Name); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO links (tenant, id, name, origin) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (tenant, id) DO UPDATE SET name = excluded.name, origin = excluded.origin`,
+			string(l.Tenant), string(l.ID), l.Name, string(l.Origin)); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM link_channels WHERE tenant = $1 AND link = $2`,
@@ -82,7 +82,7 @@ func (s *Store) AllLinks(ctx context.Context) ([]store.Link, error) {
 // links reads links with their channels in one query; a link without
 // channels still appears thanks to the outer join.
 func (s *Store) links(ctx context.Context, where string, args ...any) ([]store.Link, error) {
-	rows, err := s.pool.Query(ctx, `SELECT l.tenant, l.id, l.name, c.platform, c.workspace, c.channel
+	rows, err := s.pool.Query(ctx, `SELECT l.tenant, l.id, l.name, l.origin, c.platform, c.workspace, c.channel
 		FROM links l LEFT JOIN link_channels c ON c.tenant = l.tenant AND c.link = l.id `+where+`
 		ORDER BY l.tenant, l.id, c.position`, args...)
 	if err != nil {
@@ -91,13 +91,13 @@ func (s *Store) links(ctx context.Context, where string, args ...any) ([]store.L
 	defer rows.Close()
 	var out []store.Link
 	for rows.Next() {
-		var tenant, id, name string
+		var tenant, id, name, origin string
 		var platform, workspace, channel *string
-		if err := rows.Scan(&tenant, &id, &name, &platform, &workspace, &channel); err != nil {
+		if err := rows.Scan(&tenant, &id, &name, &origin, &platform, &workspace, &channel); err != nil {
 			return nil, fmt.Errorf("links: %w", err)
 		}
 		if n := len(out); n == 0 || out[n-1].Tenant != core.TenantID(tenant) || out[n-1].ID != core.LinkID(id) {
-			out = append(out, store.Link{ID: core.LinkID(id), Tenant: core.TenantID(tenant), Name: name})
+			out = append(out, store.Link{ID: core.LinkID(id), Tenant: core.TenantID(tenant), Name: name, Origin: store.Origin(origin)})
 		}
 		if platform != nil {
 			l := &out[len(out)-1]

@@ -67,6 +67,9 @@ func (s *Store) Tenants(ctx context.Context) ([]store.Tenant, error) {
 // transaction. Then the tables are vacuumed (shred.go), the keys' table
 // rewritten.
 func (s *Store) DeleteTenant(ctx context.Context, id core.TenantID) error {
+	if id == store.Installation {
+		return errors.New("delete tenant: empty id (the installation scope is not a tenant)")
+	}
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		for _, q := range []string{
 			`DELETE FROM tenant_keys WHERE tenant = $1`,
@@ -74,6 +77,8 @@ func (s *Store) DeleteTenant(ctx context.Context, id core.TenantID) error {
 			`DELETE FROM traffic WHERE tenant = $1`,
 			`DELETE FROM cursors WHERE tenant = $1`,
 			`DELETE FROM dead_letters WHERE tenant = $1`,
+			`DELETE FROM roles WHERE tenant = $1`,
+			`DELETE FROM audit_log WHERE tenant = $1`,
 			`DELETE FROM link_channels WHERE tenant = $1`,
 			`DELETE FROM links WHERE tenant = $1`,
 			`DELETE FROM workspaces WHERE tenant = $1`,
