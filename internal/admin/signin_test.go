@@ -290,14 +290,19 @@ func wantRes(t *testing.T, res *http.Response, status int, code string) {
 // with client clientID, and returns the raw ID token and the nonce.
 func realIDToken(t *testing.T, e *env, p *idpEnv, clientID string) (*oauth2.Token, string) {
 	t.Helper()
-	redirect := "https://other-app.example/callback"
-	p.register(clientID, "other-secret", []string{redirect})
+	// Our own client is registered already (with the API's callback);
+	// another app gets a registration of its own.
+	redirect, secret := e.api.RedirectURL(p.name), p.secret
+	if clientID != p.clientID {
+		redirect, secret = "https://other-app.example/callback", "other-secret"
+		p.register(clientID, secret, []string{redirect})
+	}
 	ctx := oidc.ClientContext(t.Context(), e.api.opts.HTTPClient)
 	op, err := oidc.NewProvider(ctx, p.issuer)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := oauth2.Config{ClientID: clientID, ClientSecret: "other-secret", Endpoint: op.Endpoint(), RedirectURL: redirect, Scopes: []string{"openid", "email"}}
+	cfg := oauth2.Config{ClientID: clientID, ClientSecret: secret, Endpoint: op.Endpoint(), RedirectURL: redirect, Scopes: []string{"openid", "email"}}
 	verifier, nonce := oauth2.GenerateVerifier(), rand.Text()
 	cb, err := idp.Choose(t.Context(), e.browser(t), cfg.AuthCodeURL("s", oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier)), p.email)
 	if err != nil {
