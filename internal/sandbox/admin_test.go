@@ -138,6 +138,13 @@ func TestLinkThroughAPI(t *testing.T) {
 	if _, _, err := w.api(alice).PostMessage(from, slack.MsgOptionText(before, false)); err != nil {
 		t.Fatal(err)
 	}
+	// Let it through the pipeline before the link exists: a post on a
+	// linked channel right behind it crosses once it has been handled.
+	settled := "settled-" + randomHex(6)
+	if _, _, err := w.api(alice).PostMessage(w.linked(acme), slack.MsgOptionText(settled, false)); err != nil {
+		t.Fatal(err)
+	}
+	w.await(globex, w.linked(globex), "the settling post", func(msgs []slack.Message) bool { return find(msgs, settled) != nil })
 
 	status, b := w.call("POST", "tenants/demo/links", operator, admin.LinkIn{ID: "generals", Name: "acme ↔ globex general", Channels: []admin.Channel{
 		{Platform: "slack", Workspace: acme.ID, Channel: from}, {Platform: "slack", Workspace: globex.ID, Channel: to}}})
