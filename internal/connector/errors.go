@@ -1,6 +1,7 @@
 package connector
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -45,4 +46,70 @@ type RateLimitError struct {
 
 func (e *RateLimitError) Error() string {
 	return fmt.Sprintf("rate limited: retry after %s", e.RetryAfter)
+}
+
+// Class is what a failed call means for trying it again. Every caller that
+// retries (delivery, installation, catch-up) reads errors through Classify,
+// so that a platform's answer means the same thing everywhere.
+type Class int
+
+const (
+	// Transient: the platform or the network failed (5xx, a timeout, a
+	// reset); the same call may well succeed after a backoff.
+	Transient Class = iota
+	// RateLimited: the platform asked for a wait (a RateLimitError); the
+	// same call will succeed after it.
+	RateLimited
+	// Auth: the workspace's credentials were refused (ErrAuth). The same
+	// call fails until someone reconnects the workspace, so retrying it
+	// is a decision about waiting for a person, not for the platform.
+	Auth
+	// Permanent: the same call cannot succeed (ErrPermanent, ErrNotFound,
+	// an UnsupportedError, or its context was canceled).
+	Permanent
+)
+
+func (c Class) String() string {
+	switch c {
+	case RateLimited:
+		return "rate_limited"
+	case Auth:
+		return "auth"
+	case Permanent:
+		return "permanent"
+	default:
+		return "transient"
+	}
+}
+
+// Classify says what err means for trying the call again. A rate limit is
+// read first (a wait was asked for, whatever else is wrapped), then what
+// cannot succeed, then refused credentials; anything else is transient,
+// errors Parley does not recognise included, since giving up on a message
+// for an unknown reason loses it.
+func Classify(err error) Class {
+	var rl *RateLimitError
+	var unsupported *UnsupportedError
+	switch {
+	case errors.As(err, &rl):
+		return RateLimited
+	case errors.Is(err, ErrPermanent), errors.Is(err, ErrNotFound),
+		errors.As(err, &unsupported), errors.Is(err, context.Canceled):
+		return Permanent
+	case errors.Is(err, ErrAuth):
+		return Auth
+	default:
+		return Transient
+	}
+}
+
+// Retryable reports whether the same call, made again unchanged, may
+// succeed without anyone acting: after a transient failure or a rate
+// limit. A nil error is not retryable: there is nothing to retry.
+func Retryable(err error) bool {
+	if err == nil {
+		return false
+	}
+	c := Classify(err)
+	return c == Transient || c == RateLimited
 }

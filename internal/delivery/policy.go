@@ -3,10 +3,10 @@ package delivery
 import (
 	"context"
 	"errors"
-	"math/rand/v2"
 	"time"
 
 	"parley/internal/connector"
+	"parley/internal/retry"
 )
 
 // Policy says how long to wait between attempts.
@@ -26,28 +26,30 @@ func (p Policy) withDefaults() Policy {
 }
 
 // next returns how long to wait before the next attempt, and whether to
-// make one. A platform's Retry-After is honoured to the second; transient
-// failures back off exponentially with full jitter; permanent ones stop.
+// make one, from connector.Classify. A platform's Retry-After is honoured
+// to the second; transient failures back off exponentially with jitter;
+// permanent ones stop. Refused credentials are retried like a transient
+// failure: the workspace can be reconnected within the delivery's
+// time-to-live, and the router reports it unhealthy meanwhile.
 func (p Policy) next(err error, try int) (time.Duration, bool) {
-	var rl *connector.RateLimitError
-	switch {
-	case errors.As(err, &rl):
-		return max(rl.RetryAfter, time.Second), true
-	case Permanent(err):
+	if errors.Is(err, ErrPanicked) {
 		return 0, false
 	}
-	ceiling := p.BaseBackoff << min(try, 16)
-	if ceiling > p.MaxBackoff || ceiling <= 0 {
-		ceiling = p.MaxBackoff
+	switch connector.Classify(err) {
+	case connector.RateLimited:
+		var rl *connector.RateLimitError
+		errors.As(err, &rl)
+		return max(rl.RetryAfter, time.Second), true
+	case connector.Permanent:
+		return 0, false
 	}
-	return ceiling/2 + rand.N(ceiling/2+1), true
+	return retry.Backoff{First: p.BaseBackoff, Max: p.MaxBackoff, Jitter: 0.5}.Wait(try), true
 }
 
-// Permanent reports whether retrying err cannot help.
+// Permanent reports whether retrying err cannot help: what
+// connector.Classify calls permanent, and a panic.
 func Permanent(err error) bool {
-	var unsupported *connector.UnsupportedError
-	return errors.Is(err, connector.ErrPermanent) || errors.Is(err, connector.ErrNotFound) ||
-		errors.As(err, &unsupported) || errors.Is(err, context.Canceled) || errors.Is(err, ErrPanicked)
+	return errors.Is(err, ErrPanicked) || connector.Classify(err) == connector.Permanent
 }
 
 // Reason is a content-free label for an error, for logs and metrics.
