@@ -3,7 +3,7 @@ package rest
 import (
 	"encoding/json"
 	"errors"
-		"io"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
