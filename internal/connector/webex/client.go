@@ -4,12 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"parley/internal/ttlcache"
 	"strings"
 
 	"parley/internal/connector"
+	"parley/internal/connector/directory"
 	"parley/internal/core"
 	"parley/internal/richtext"
+	"parley/internal/secret"
 )
 
 // maxText is Webex's limit for markdown, in bytes.
@@ -18,9 +19,10 @@ const maxText = 7439
 // Client acts in one installed org with its token. It is safe for
 // concurrent use.
 type Client struct {
-	api    *rest
+	*directory.Cached
+	api    *api
+	token  secret.Secret
 	files  *http.Client // file downloads, through the egress guard
-	users  *ttlcache.Cache[string, core.Author]
 	tenant core.TenantID
 	org    core.WorkspaceID
 	self   string // the person ID the token acts as

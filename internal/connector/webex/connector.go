@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"parley/internal/ttlcache"
 	"sync"
 
 	"parley/internal/connector"
+	"parley/internal/connector/directory"
+	"parley/internal/connector/rest"
 	"parley/internal/core"
 	"parley/internal/egress"
 )
@@ -57,10 +58,11 @@ func (c *Connector) Install(ctx context.Context, in connector.Installation) (con
 		return nil, fmt.Errorf("install webex org: api url: %w", connector.ErrPermanent)
 	}
 	cl := &Client{
-		api:   &rest{http: c.cfg.HTTPClient, base: base, token: in.Token},
+		api:   &api{Client: &rest.Client{HTTP: c.cfg.HTTPClient, Rules: rules(c.cfg.Now), Token: rest.Static(in.Token)}, base: base},
+		token: in.Token,
 		files: egress.Client(c.cfg.HTTPClient, c.cfg.egressPolicy()),
-		users: ttlcache.New[string, core.Author](c.cfg.UserCacheTTL, c.cfg.UserCacheSize, c.cfg.Now),
 	}
+	cl.Cached = directory.New(cl.person, cl.personByEmail, directory.Options{TTL: c.cfg.UserCacheTTL, Size: c.cfg.UserCacheSize, Now: c.cfg.Now})
 	me, err := cl.me(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("install webex org: %w", err)

@@ -22,30 +22,19 @@ func author(p person) core.Author {
 	return a
 }
 
-// User returns the person with this ID (GET /v1/people/{id}).
-func (c *Client) User(ctx context.Context, id core.UserID) (core.Author, error) {
-	if id == "" {
-		return core.Author{}, fmt.Errorf("webex user: empty id: %w", connector.ErrNotFound)
-	}
-	if a, ok := c.users.Get("id:" + string(id)); ok {
-		return a, nil
-	}
+// person looks a person up by ID (GET /v1/people/{id}), for the
+// directory cache.
+func (c *Client) person(ctx context.Context, id core.UserID) (core.Author, error) {
 	var p person
 	if err := c.api.call(ctx, "people get", http.MethodGet, "people/"+url.PathEscape(string(id)), nil, &p); err != nil {
 		return core.Author{}, err
 	}
-	a := author(p)
-	c.users.Put("id:"+string(id), a)
-	return a, nil
+	return author(p), nil
 }
 
-// UserByEmail returns the person with this email (GET /v1/people?email=),
-// or ErrNotFound.
-func (c *Client) UserByEmail(ctx context.Context, email string) (core.Author, error) {
-	key := "email:" + strings.ToLower(email)
-	if a, ok := c.users.Get(key); ok {
-		return a, nil
-	}
+// personByEmail looks a person up by email (GET /v1/people?email=), for
+// the directory cache.
+func (c *Client) personByEmail(ctx context.Context, email string) (core.Author, error) {
 	var list struct {
 		Items []person `json:"items"`
 	}
@@ -56,8 +45,5 @@ func (c *Client) UserByEmail(ctx context.Context, email string) (core.Author, er
 	if len(list.Items) == 0 {
 		return core.Author{}, fmt.Errorf("webex people list: no person with that email: %w", connector.ErrNotFound)
 	}
-	a := author(list.Items[0])
-	c.users.Put(key, a)
-	c.users.Put("id:"+string(a.ID), a)
-	return a, nil
+	return author(list.Items[0]), nil
 }

@@ -2,7 +2,6 @@ package webex
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -15,8 +14,8 @@ import (
 	"strings"
 
 	"parley/internal/connector"
+	"parley/internal/connector/rest"
 	"parley/internal/core"
-	"parley/internal/egress"
 	"parley/internal/redact"
 )
 
@@ -47,7 +46,7 @@ func (c *Client) SendFile(ctx context.Context, ch core.ChannelID, root core.Mess
 	}
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	var out message
-	if err := c.api.do("file upload", req, &out); err != nil {
+	if err := c.api.Do("file upload", req, &out); err != nil {
 		return "", err
 	}
 	return core.MessageID(out.ID), nil
@@ -106,27 +105,16 @@ func (c *Client) FetchFile(ctx context.Context, ref core.FileRef) (io.ReadCloser
 	if err != nil {
 		return nil, fmt.Errorf("webex file download: %w", redact.Error(err))
 	}
-	req.Header.Set("Authorization", "Bearer "+c.api.token.Reveal())
+	req.Header.Set("Authorization", "Bearer "+c.token.Reveal())
 	res, err := c.files.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("webex file download: %w", requestError(err))
+		return nil, fmt.Errorf("webex file download: %w", rest.SendError(err))
 	}
-	if err := statusError("file download", res); err != nil {
+	if err := c.api.Rules.Check("file download", res); err != nil {
 		res.Body.Close()
 		return nil, err
 	}
 	return res.Body, nil
-}
-
-// requestError is an error from http.Client.Do made fit to show: the URL
-// it quotes is redacted, and a request the egress guard refused is
-// permanent.
-func requestError(err error) error {
-	err = redact.Error(err)
-	if errors.Is(err, egress.ErrRefused) {
-		return fmt.Errorf("%w: %w", err, connector.ErrPermanent)
-	}
-	return err
 }
 
 // fileRef learns a file's name, type and size with HEAD, as Webex's
@@ -140,13 +128,13 @@ func (c *Client) fileRef(ctx context.Context, raw string) (core.FileRef, error) 
 	if err != nil {
 		return core.FileRef{}, fmt.Errorf("webex file head: %w", redact.Error(err))
 	}
-	req.Header.Set("Authorization", "Bearer "+c.api.token.Reveal())
+	req.Header.Set("Authorization", "Bearer "+c.token.Reveal())
 	res, err := c.files.Do(req)
 	if err != nil {
-		return core.FileRef{}, fmt.Errorf("webex file head: %w", requestError(err))
+		return core.FileRef{}, fmt.Errorf("webex file head: %w", rest.SendError(err))
 	}
 	res.Body.Close()
-	if err := statusError("file head", res); err != nil {
+	if err := c.api.Rules.Check("file head", res); err != nil {
 		return core.FileRef{}, err
 	}
 	ref := core.FileRef{ID: core.FileID(path.Base(u.Path)), URL: raw, Name: "file"}

@@ -13,7 +13,7 @@ import (
 // request is made for it.
 func TestRefusedFileStaysInTheEvent(t *testing.T) {
 	base, _ := url.Parse("https://webexapis.example/v1/")
-	c := &Client{api: &rest{base: base}}
+	c := &Client{api: &api{base: base}}
 	m := message{ID: "M1", RoomID: "R1", Text: "see file", Files: []string{"https://files.evil.example/v1/contents/C1"}}
 	ev, err := c.toEvent(t.Context(), core.Posted, "E1", m)
 	if err != nil {
