@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -67,8 +66,8 @@ func (c *Client) Call(ctx context.Context, op, method, url string, body, out any
 
 // Do sends req, built by the caller (a form, a streamed upload), with the
 // token, maps a refusal through Rules, and decodes a JSON answer into out
-// (nil: discarded). An empty answer leaves out as it was: what a call
-// needs from it, the caller checks.
+// (nil: discarded). An answer that cannot fill out — empty or garbled —
+// is a transient error, unless it is a 204, which has no body by design.
 func (c *Client) Do(op string, req *http.Request, out any) error {
 	if c.Token != nil {
 		tok, err := c.Token.Token(req.Context())
@@ -94,7 +93,7 @@ func (c *Client) Do(op string, req *http.Request, out any) error {
 		_, _ = io.Copy(io.Discard, body)
 		return nil
 	}
-	if err := json.NewDecoder(body).Decode(out); err != nil && !errors.Is(err, io.EOF) {
+	if err := json.NewDecoder(body).Decode(out); err != nil {
 		return fmt.Errorf("%s %s: unreadable answer: %w", c.Rules.Platform, op, err)
 	}
 	return nil

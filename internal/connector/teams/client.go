@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"parley/internal/connector/directory"
+	"parley/internal/connector/rest"
 	"parley/internal/ttlcache"
 	"sync"
 	"time"
@@ -31,10 +33,10 @@ type Client struct {
 	http      *http.Client
 	tenant    core.TenantID
 	workspace core.WorkspaceID // the Teams tenant ID
-	bfToken   *tokenSource     // Bot Connector
-	graph     *tokenSource     // Microsoft Graph, in the customer's tenant
+	bot       *rest.Client     // the Bot Connector
+	graph     *rest.Client     // Microsoft Graph, in the customer's tenant
 	limits    *limiter
-	users     *ttlcache.Cache[string, core.Author]
+	*directory.Cached
 
 	// own remembers what the bot last showed in each message it posted,
 	// and reactions the reaction state of every message reacted to; both
@@ -70,18 +72,20 @@ func newClient(c *Connector, tenant core.TenantID, tenantID core.WorkspaceID, ap
 	if bfAuthority == "" {
 		bfAuthority = "botframework.com"
 	}
-	return &Client{
+	hc := egress.Client(cfg.HTTPClient, cfg.egressPolicy())
+	cl := &Client{
 		conn:      c,
-		http:      egress.Client(cfg.HTTPClient, cfg.egressPolicy()),
+		http:      hc,
 		tenant:    tenant,
 		workspace: tenantID,
-		bfToken:   newTokenSource(cfg, bfAuthority, scopeConnector, appSecret),
-		graph:     newTokenSource(cfg, string(tenantID), scopeGraph, appSecret),
+		bot:       &rest.Client{HTTP: hc, Rules: rules(cfg.Now), Token: newTokenSource(cfg, bfAuthority, scopeConnector, appSecret)},
+		graph:     &rest.Client{HTTP: hc, Rules: rules(cfg.Now), Token: newTokenSource(cfg, string(tenantID), scopeGraph, appSecret)},
 		limits:    newLimiter(cfg.Now),
-		users:     ttlcache.New[string, core.Author](cfg.UserCacheTTL, cfg.UserCacheSize, cfg.Now),
 		own:       ttlcache.New[msgKey, cardMessage](ownTTL, ownSize, cfg.Now),
 		reactions: ttlcache.New[msgKey, *reactionState](ownTTL, ownSize, cfg.Now),
 	}
+	cl.Cached = directory.New(cl.entraUser, cl.entraUserByEmail, directory.Options{TTL: cfg.UserCacheTTL, Size: cfg.UserCacheSize, Now: cfg.Now})
+	return cl
 }
 
 // Send starts a new thread in the channel: Teams creates channel threads
@@ -132,7 +136,7 @@ func (c *Client) Delete(ctx context.Context, ch core.ChannelID, id core.MessageI
 	if err := c.limits.wait(ctx, string(ch)); err != nil {
 		return err
 	}
-	if err := c.call(ctx, "delete activity", c.bfToken, http.MethodDelete, u, nil, nil); err != nil {
+	if err := c.bot.Call(ctx, "delete activity", http.MethodDelete, u, nil, nil); err != nil {
 		return err
 	}
 	c.own.Delete(msgKey{ch, id})
@@ -158,7 +162,7 @@ func (c *Client) startThread(ctx context.Context, ch core.ChannelID, act outActi
 		ID         string `json:"id"`
 		ActivityID string `json:"activityId"`
 	}
-	if err := c.call(ctx, "create conversation", c.bfToken, http.MethodPost, u, params, &r); err != nil {
+	if err := c.bot.Call(ctx, "create conversation", http.MethodPost, u, params, &r); err != nil {
 		return "", err
 	}
 	id := r.ActivityID
@@ -184,7 +188,7 @@ func (c *Client) reply(ctx context.Context, ch core.ChannelID, root core.Message
 	var r struct {
 		ID string `json:"id"`
 	}
-	if err := c.call(ctx, "send activity", c.bfToken, http.MethodPost, u, act, &r); err != nil {
+	if err := c.bot.Call(ctx, "send activity", http.MethodPost, u, act, &r); err != nil {
 		return "", err
 	}
 	if r.ID == "" {
@@ -202,5 +206,5 @@ func (c *Client) update(ctx context.Context, ch core.ChannelID, id core.MessageI
 	if err := c.limits.wait(ctx, string(ch)); err != nil {
 		return err
 	}
-	return c.call(ctx, "update activity", c.bfToken, http.MethodPut, u, act, nil)
+	return c.bot.Call(ctx, "update activity", http.MethodPut, u, act, nil)
 }

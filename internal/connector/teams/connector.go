@@ -81,7 +81,7 @@ func (c *Connector) Install(ctx context.Context, in connector.Installation) (con
 		return nil, fmt.Errorf("install teams tenant: no app secret: %w", connector.ErrAuth)
 	}
 	cl := newClient(c, in.Tenant, core.WorkspaceID(tenantID), appSecret)
-	if _, err := cl.bfToken.token(ctx); err != nil {
+	if _, err := cl.bot.Token.Token(ctx); err != nil {
 		return nil, fmt.Errorf("install teams tenant: %w", err)
 	}
 	c.mu.Lock()

@@ -3,24 +3,17 @@ package teams
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
-	"strconv"
 	"time"
 
 	"parley/internal/connector"
+	"parley/internal/connector/rest"
 )
 
 // defaultRetryAfter is used on a 429 without Retry-After: Teams' tightest
 // window is per second (7 sends/s per conversation), so a second usually
 // clears it.
 const defaultRetryAfter = time.Second
-
-// errForbiddenStatus marks an ErrAuth that came from a 403 (a permission
-// the app lacks) rather than a 401 (credentials refused), for callers that
-// can do without the permission.
-var errForbiddenStatus = errors.New("")
 
 // resourceRefusals are 403 codes about one conversation or message (the
 // bot was removed from a team, the message is someone else's) rather than
@@ -30,48 +23,49 @@ var resourceRefusals = map[string]bool{
 	"BotNotInConversationRoster": true, "ConversationBlockedByUser": true, "Forbidden": true,
 }
 
-// mapStatus turns a failed response into the connector sentinels, with op
-// as context. The body is read only for the platform's error code, never
-// logged whole: it can echo content.
-func mapStatus(op string, resp *http.Response) error {
-	code := errorCode(resp)
-	detail := fmt.Sprintf("status %d", resp.StatusCode)
-	if code != "" {
-		detail += " " + code
-	}
-	switch s := resp.StatusCode; {
-	case s == http.StatusTooManyRequests:
-		return fmt.Errorf("teams %s: %w", op, &connector.RateLimitError{RetryAfter: retryAfter(resp.Header.Get("Retry-After"))})
-	case s == http.StatusForbidden && resourceRefusals[code]:
+// oauthRefusals are the token endpoint's answers to credentials it does
+// not accept, which it gives with a 400.
+var oauthRefusals = map[string]bool{"invalid_client": true, "unauthorized_client": true, "invalid_grant": true}
+
+// rules are Teams' reading of the Bot Connector's, Graph's and the token
+// endpoint's answers.
+func rules(now func() time.Time) rest.Rules {
+	return rest.Rules{Platform: "teams", RetryAfter: defaultRetryAfter, Code: errorCode, Sentinel: sentinel, Now: now}
+}
+
+// sentinel is where Teams differs from HTTP's rule.
+func sentinel(status int, code string) error {
+	switch {
+	case status == http.StatusForbidden && resourceRefusals[code]:
 		// The app is fine; this one conversation or message is not ours
 		// to act on.
-		return fmt.Errorf("teams %s: %s: %w", op, detail, connector.ErrPermanent)
-	case s == http.StatusUnauthorized:
-		return fmt.Errorf("teams %s: %s: %w", op, detail, connector.ErrAuth)
-	case s == http.StatusForbidden:
-		return fmt.Errorf("teams %s: %s: %w%w", op, detail, connector.ErrAuth, errForbiddenStatus)
-	case s == http.StatusNotFound || s == http.StatusGone:
-		return fmt.Errorf("teams %s: %s: %w", op, detail, connector.ErrNotFound)
-	case s == http.StatusPreconditionFailed || s == http.StatusRequestTimeout || s >= 500:
-		// Teams asks bots to retry 412, 502 and 504 with backoff; every
-		// 5xx is worth another try.
-		return fmt.Errorf("teams %s: %s", op, detail)
-	case s == http.StatusBadRequest && (code == "invalid_client" || code == "unauthorized_client" || code == "invalid_grant"):
-		return fmt.Errorf("teams %s: %s: %w", op, detail, connector.ErrAuth)
+		return connector.ErrPermanent
+	case status == http.StatusForbidden:
+		// A permission the app lacks, which the customer's admin grants.
+		return connector.ErrAuth
+	case status == http.StatusPreconditionFailed:
+		// Teams asks bots to retry 412 (as 502 and 504) with backoff.
+		return nil
+	case status == http.StatusBadRequest && oauthRefusals[code]:
+		return connector.ErrAuth
 	default:
-		// 400, 413 MessageSizeTooBig and other refusals: the same request
+		// 413 MessageSizeTooBig and other refusals: the same request
 		// will be refused again.
-		return fmt.Errorf("teams %s: %s: %w", op, detail, connector.ErrPermanent)
+		return rest.Sentinel(status)
 	}
+}
+
+// forbidden reports whether err is a 403 read as a missing permission
+// (not a 401: the credentials themselves are fine), for callers that can
+// do without the permission.
+func forbidden(err error) bool {
+	var se *rest.StatusError
+	return errors.As(err, &se) && se.Status == http.StatusForbidden && errors.Is(err, connector.ErrAuth)
 }
 
 // errorCode reads the error code from the three shapes in use: Bot
 // Connector {"error":{"code"}}, Graph (the same), and OAuth {"error":"…"}.
-func errorCode(resp *http.Response) string {
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 16<<10))
-	if err != nil || len(b) == 0 {
-		return ""
-	}
+func errorCode(b []byte) string {
 	var v struct {
 		Error json.RawMessage `json:"error"`
 	}
@@ -80,44 +74,13 @@ func errorCode(resp *http.Response) string {
 	}
 	var s string
 	if json.Unmarshal(v.Error, &s) == nil {
-		return safeCode(s)
+		return s
 	}
 	var o struct {
 		Code string `json:"code"`
 	}
 	if json.Unmarshal(v.Error, &o) == nil {
-		return safeCode(o.Code)
+		return o.Code
 	}
 	return ""
-}
-
-// safeCode keeps an error code only when it looks like one, so nothing
-// else from a response body reaches an error message or a log.
-func safeCode(s string) string {
-	if len(s) > 64 {
-		return ""
-	}
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.') {
-			return ""
-		}
-	}
-	return s
-}
-
-// retryAfter reads a Retry-After in seconds or as an HTTP date.
-func retryAfter(h string) time.Duration {
-	if h == "" {
-		return defaultRetryAfter
-	}
-	if n, err := strconv.Atoi(h); err == nil && n >= 0 {
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(h); err == nil {
-		if d := time.Until(t); d > 0 {
-			return d
-		}
-		return 0
-	}
-	return defaultRetryAfter
 }

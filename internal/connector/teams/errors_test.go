@@ -41,7 +41,7 @@ func TestMapStatus(t *testing.T) {
 			if tt.header != "" {
 				resp.Header.Set("Retry-After", tt.header)
 			}
-			err := mapStatus("op", resp)
+			err := rules(time.Now).Check("op", resp)
 			var rl *connector.RateLimitError
 			switch {
 			case tt.status == 429:
@@ -92,5 +92,26 @@ func TestLimiterKeepsEveryWindow(t *testing.T) {
 	// 60 per 30 s is the binding window for a burst of 70.
 	if last := slots[69].Sub(start); last < 30*time.Second || last > 40*time.Second {
 		t.Fatalf("70th write at +%s", last)
+	}
+}
+
+// TestForbidden: History tells a missing Graph permission (a 403 read as
+// refused credentials) from refused credentials (401) and from a refusal
+// about one resource.
+func TestForbidden(t *testing.T) {
+	r := rules(time.Now)
+	for _, tt := range []struct {
+		status int
+		body   string
+		want   bool
+	}{
+		{403, `{"error":{"code":"Authorization_RequestDenied"}}`, true},
+		{403, `{"error":{"code":"Forbidden"}}`, false},
+		{401, "", false},
+		{404, "", false},
+	} {
+		if got := forbidden(r.Error("list messages", tt.status, nil, []byte(tt.body))); got != tt.want {
+			t.Errorf("forbidden(%d %s) = %v", tt.status, tt.body, got)
+		}
 	}
 }

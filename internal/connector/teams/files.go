@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"parley/internal/connector"
+	"parley/internal/connector/rest"
 	"parley/internal/core"
 	"parley/internal/redact"
 	"parley/internal/richtext"
@@ -112,7 +113,7 @@ func (c *Client) upload(ctx context.Context, ch core.ChannelID, name string, siz
 			DriveID string `json:"driveId"`
 		} `json:"parentReference"`
 	}
-	if err := c.call(ctx, "files folder", c.graph, http.MethodGet, c.graphURL(nil, "teams", group, "channels", string(ch), "filesFolder"), nil, &folder); err != nil {
+	if err := c.graph.Call(ctx, "files folder", http.MethodGet, c.graphURL(nil, "teams", group, "channels", string(ch), "filesFolder"), nil, &folder); err != nil {
 		return driveItem{}, err
 	}
 	if folder.ID == "" || folder.ParentReference.DriveID == "" {
@@ -130,7 +131,7 @@ func (c *Client) upload(ctx context.Context, ch core.ChannelID, name string, siz
 	}
 	req.Header.Set("Content-Type", "application/octet-stream")
 	var it driveItem
-	if err := c.do(ctx, "upload", c.graph, req, &it); err != nil {
+	if err := c.graph.Do("upload", req, &it); err != nil {
 		return driveItem{}, err
 	}
 	if it.WebURL == "" || it.Name == "" {
@@ -176,7 +177,7 @@ func (c *Client) groupOf(ctx context.Context, ch core.ChannelID) (string, error)
 	var r struct {
 		AADGroupID string `json:"aadGroupId"`
 	}
-	if err := c.call(ctx, "team details", c.bfToken, http.MethodGet, u, nil, &r); err != nil {
+	if err := c.bot.Call(ctx, "team details", http.MethodGet, u, nil, &r); err != nil {
 		if errors.Is(err, connector.ErrNotFound) {
 			// Not a General channel, and no activity from the channel since
 			// the start: ask Graph which of the tenant's teams holds it.
@@ -208,15 +209,15 @@ func (c *Client) FetchFile(ctx context.Context, ref core.FileRef) (io.ReadCloser
 	if err != nil {
 		return nil, fmt.Errorf("teams fetch file: %w", redact.Error(err))
 	}
-	var ts *tokenSource
+	var api *rest.Client // whose token the file host may see
 	switch {
 	case sameHost(u, c.conn.cfg.GraphURL):
-		ts = c.graph
+		api = c.graph
 	case c.conn.cfg.allowedService(ref.URL):
-		ts = c.bfToken
+		api = c.bot
 	}
-	if ts != nil {
-		tok, err := ts.token(ctx)
+	if api != nil {
+		tok, err := api.Token.Token(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("teams fetch file: %w", err)
 		}
@@ -224,11 +225,11 @@ func (c *Client) FetchFile(ctx context.Context, ref core.FileRef) (io.ReadCloser
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("teams fetch file: %w", requestError(err))
+		return nil, c.graph.Rules.SendError("fetch file", err)
 	}
-	if resp.StatusCode != http.StatusOK {
-		defer resp.Body.Close()
-		return nil, mapStatus("fetch file", resp)
+	if err := c.graph.Rules.Check("fetch file", resp); err != nil {
+		resp.Body.Close()
+		return nil, err
 	}
 	return resp.Body, nil
 }

@@ -2,7 +2,6 @@ package teams
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -69,8 +68,8 @@ func (c *Client) History(ctx context.Context, ch core.ChannelID, after core.Mess
 			Value    []chatMessage `json:"value"`
 			NextLink string        `json:"@odata.nextLink"`
 		}
-		if err := c.call(ctx, "list messages", c.graph, http.MethodGet, u, nil, &page); err != nil {
-			if errors.Is(err, errForbiddenStatus) {
+		if err := c.graph.Call(ctx, "list messages", http.MethodGet, u, nil, &page); err != nil {
+			if forbidden(err) {
 				return nil, fmt.Errorf("teams history: grant the app ChannelMessage.Read.All: %w", connector.ErrPermanent)
 			}
 			return nil, err

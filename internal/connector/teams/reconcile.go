@@ -44,7 +44,7 @@ func (c *Client) FindSent(ctx context.Context, ch core.ChannelID, root core.Mess
 		} `json:"value"`
 	}
 	u := c.graphURL(url.Values{"$top": {"50"}}, segs...)
-	if err := c.call(ctx, "find sent", c.graph, http.MethodGet, u, nil, &page); err != nil {
+	if err := c.graph.Call(ctx, "find sent", http.MethodGet, u, nil, &page); err != nil {
 		return "", err
 	}
 	want := `"` + keyElementPrefix + key + `"`
@@ -69,7 +69,7 @@ func (c *Client) groupFromGraph(ctx context.Context, ch core.ChannelID) (string,
 			InternalID string `json:"internalId"`
 		} `json:"value"`
 	}
-	if err := c.call(ctx, "list teams", c.graph, http.MethodGet, c.graphURL(nil, "teams"), nil, &teams); err != nil {
+	if err := c.graph.Call(ctx, "list teams", http.MethodGet, c.graphURL(nil, "teams"), nil, &teams); err != nil {
 		return "", fmt.Errorf("teams: finding the channel's team: %w", err)
 	}
 	for _, t := range teams.Value {
@@ -78,7 +78,7 @@ func (c *Client) groupFromGraph(ctx context.Context, ch core.ChannelID) (string,
 				ID string `json:"id"`
 			} `json:"value"`
 		}
-		if err := c.call(ctx, "list channels", c.graph, http.MethodGet, c.graphURL(nil, "teams", t.ID, "channels"), nil, &chans); err != nil {
+		if err := c.graph.Call(ctx, "list channels", http.MethodGet, c.graphURL(nil, "teams", t.ID, "channels"), nil, &chans); err != nil {
 			continue
 		}
 		for _, x := range chans.Value {

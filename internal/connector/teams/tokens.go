@@ -19,7 +19,7 @@ import (
 // goes out with a token that expires on the way.
 const tokenMargin = 5 * time.Minute
 
-// tokenSource gets and caches an app-only (client credentials) token for
+// tokenSource (a rest.TokenSource) gets and caches an app-only (client credentials) token for
 // one authority and scope.
 type tokenSource struct {
 	http     *http.Client
@@ -54,7 +54,7 @@ func (s *tokenSource) cached() (secret.Secret, bool) {
 
 // token returns a valid token, requesting a new one when the cached one is
 // about to expire.
-func (s *tokenSource) token(ctx context.Context) (secret.Secret, error) {
+func (s *tokenSource) Token(ctx context.Context) (secret.Secret, error) {
 	if t, ok := s.cached(); ok {
 		return t, nil
 	}
@@ -77,8 +77,8 @@ func (s *tokenSource) token(ctx context.Context) (secret.Secret, error) {
 	return t, nil
 }
 
-// invalidate drops the cached token after the API refused it.
-func (s *tokenSource) invalidate() {
+// Forget drops the cached token after the API refused it.
+func (s *tokenSource) Forget() {
 	s.mu.Lock()
 	s.tok, s.renewAt = secret.Secret{}, time.Time{}
 	s.mu.Unlock()
@@ -102,8 +102,7 @@ func (s *tokenSource) fetch(ctx context.Context) (secret.Secret, time.Duration, 
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-		return secret.Secret{}, 0, mapStatus("token", resp)
+		return secret.Secret{}, 0, rules(s.now).Check("token", resp)
 	}
 	var r struct {
 		AccessToken string          `json:"access_token"`
