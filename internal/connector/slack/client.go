@@ -7,12 +7,13 @@ import (
 	"log"
 	"net/http"
 	"net/url"
-	"parley/internal/ttlcache"
 	"strings"
 
 	"github.com/slack-go/slack"
 
 	"parley/internal/connector"
+	"parley/internal/connector/directory"
+	"parley/internal/connector/rest"
 	"parley/internal/core"
 	"parley/internal/egress"
 	"parley/internal/richtext"
@@ -23,14 +24,14 @@ import (
 // concurrent use.
 type Client struct {
 	api       *slack.Client
-	http      *http.Client // Web API calls, to the configured API URL
+	web       *rest.Client // Web API calls slack-go does not make, to the configured API URL
 	files     *http.Client // file downloads and uploads, through the egress guard
 	token     secret.Secret
 	apiURL    string
 	fileHosts []string
-	users     *ttlcache.Cache[string, core.Author]
-	id        identity
-	pace      pacer
+	*directory.Cached
+	id   identity
+	pace pacer
 }
 
 // Capabilities Slack allows a bot.
@@ -47,7 +48,7 @@ var (
 )
 
 func newClient(cfg Config, token secret.Secret) *Client {
-	return &Client{
+	c := &Client{
 		api: slack.New(token.Reveal(),
 			slack.OptionAPIURL(cfg.APIURL),
 			slack.OptionHTTPClient(cfg.HTTPClient),
@@ -55,13 +56,14 @@ func newClient(cfg Config, token secret.Secret) *Client {
 			// could include payloads, so it goes nowhere.
 			slack.OptionLog(log.New(io.Discard, "", 0)),
 		),
-		http:      cfg.HTTPClient,
+		web:       &rest.Client{HTTP: cfg.HTTPClient, Rules: rules(cfg.Now), Token: rest.Static(token)},
 		files:     egress.Client(cfg.HTTPClient, cfg.egressPolicy()),
 		token:     token,
 		apiURL:    cfg.APIURL,
 		fileHosts: cfg.FileHosts,
-		users:     ttlcache.New[string, core.Author](cfg.UserCacheTTL, cfg.UserCacheSize, cfg.Now),
 	}
+	c.Cached = directory.New(c.usersInfo, c.usersLookupByEmail, directory.Options{TTL: cfg.UserCacheTTL, Size: cfg.UserCacheSize, Now: cfg.Now})
+	return c
 }
 
 // authTestResult is auth.test's answer; slack-go's type lacks app_id.
@@ -76,7 +78,7 @@ type authTestResult struct {
 func (c *Client) authTest(ctx context.Context) (authTestResult, error) {
 	var r authTestResult
 	if err := c.call(ctx, "auth.test", url.Values{}, &r); err != nil {
-		return r, mapError("auth.test", err)
+		return r, err
 	}
 	if r.TeamID == "" || r.BotID == "" {
 		return r, fmt.Errorf("slack auth.test: not a bot token: %w", connector.ErrAuth)

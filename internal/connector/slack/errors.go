@@ -9,6 +9,8 @@ import (
 	"github.com/slack-go/slack"
 
 	"parley/internal/connector"
+	"parley/internal/connector/rest"
+	"parley/internal/retry"
 )
 
 // defaultRetryAfter is used when Slack says "ratelimited" without a
@@ -52,13 +54,19 @@ func mapError(op string, err error) error {
 	if err == nil {
 		return nil
 	}
+	var read *rest.StatusError
+	if errors.As(err, &read) {
+		return err // read by rules already
+	}
 	var rl *slack.RateLimitedError
 	if errors.As(err, &rl) {
-		return fmt.Errorf("slack %s: %w", op, &connector.RateLimitError{RetryAfter: rl.RetryAfter})
+		// slack-go read the Retry-After; the kit's bound still holds.
+		return fmt.Errorf("slack %s: %w", op, &connector.RateLimitError{RetryAfter: retry.Bound(rl.RetryAfter)})
 	}
 	var status slack.StatusCodeError
 	if errors.As(err, &status) {
-		return mapStatus(op, status.Code, err)
+		// slack-go keeps no header or body of the answer.
+		return rules(nil).Error(op, status.Code, nil, nil)
 	}
 	code, ok := errorCode(err)
 	if !ok {
@@ -78,20 +86,18 @@ func mapError(op string, err error) error {
 	}
 }
 
-// mapStatus maps an HTTP status that came without a usable Slack body.
-func mapStatus(op string, code int, err error) error {
-	switch {
-	case code == http.StatusTooManyRequests:
-		return fmt.Errorf("slack %s: %w", op, &connector.RateLimitError{RetryAfter: defaultRetryAfter})
-	case code == http.StatusUnauthorized || code == http.StatusForbidden:
-		return fmt.Errorf("slack %s: status %d: %w", op, code, connector.ErrAuth)
-	case code == http.StatusNotFound:
-		return fmt.Errorf("slack %s: status %d: %w", op, code, connector.ErrNotFound)
-	case code >= 400 && code < 500:
-		return fmt.Errorf("slack %s: status %d: %w", op, code, connector.ErrPermanent)
-	default:
-		return fmt.Errorf("slack %s: %w", op, err)
+// rules are Slack's reading of an HTTP answer that came without a usable
+// Slack body (the Web API answers its own failures with 200 and a code):
+// 30 s for a bare 429, and a 403 is a refused token.
+func rules(now func() time.Time) rest.Rules {
+	return rest.Rules{Platform: "slack", RetryAfter: defaultRetryAfter, Sentinel: sentinel, Now: now}
+}
+
+func sentinel(status int, _ string) error {
+	if status == http.StatusForbidden {
+		return connector.ErrAuth
 	}
+	return rest.Sentinel(status)
 }
 
 // errorCode extracts Slack's error code from either client's error type.

@@ -4,12 +4,16 @@ import (
 	"context"
 	"errors"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/slack-go/slack"
 
 	"parley/internal/connector"
+	"parley/internal/connector/rest"
+	"parley/internal/secret"
 )
 
 func TestMapError(t *testing.T) {
@@ -45,6 +49,11 @@ func TestMapError(t *testing.T) {
 		{"401 status", slack.StatusCodeError{Code: 401, Status: "401 Unauthorized"}, connector.ErrAuth, 0},
 		{"404 status", slack.StatusCodeError{Code: 404, Status: "404 Not Found"}, connector.ErrNotFound, 0},
 		{"400 status", slack.StatusCodeError{Code: 400, Status: "400 Bad Request"}, connector.ErrPermanent, 0},
+		// Fixed by the connector kit: a wait slack-go read is bounded like
+		// any other, and a 408 (the request timed out on its way) is
+		// retried rather than dropped as permanent.
+		{"429 asking for days is capped", &slack.RateLimitedError{RetryAfter: 72 * time.Hour}, nil, time.Hour},
+		{"408 status", slack.StatusCodeError{Code: 408, Status: "408 Request Timeout"}, nil, 0},
 		{"network", netErr, nil, 0},
 		{"context", context.DeadlineExceeded, nil, 0},
 	}
@@ -87,12 +96,36 @@ func TestIgnoreCode(t *testing.T) {
 }
 
 // wraps reports whether err's chain holds orig (by identity of its message,
-// since some slack-go error types are not comparable).
+// since some slack-go error types are not comparable), or, for an HTTP
+// status, the kit's reading of that status.
 func wraps(err, orig error) bool {
+	var se *rest.StatusError
+	var sc slack.StatusCodeError
+	if errors.As(err, &se) && errors.As(orig, &sc) {
+		return se.Status == sc.Code
+	}
 	for e := err; e != nil; e = errors.Unwrap(e) {
 		if e.Error() == orig.Error() {
 			return true
 		}
 	}
 	return false
+}
+
+// TestOwnCallsReadRetryAfterDates: the Web API calls Parley makes itself
+// read a Retry-After given as an HTTP date (they read seconds only, and
+// fell back to 30 s), through the connector kit.
+func TestOwnCallsReadRetryAfterDates(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Retry-After", now.Add(75*time.Second).Format(http.TimeFormat))
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	defer srv.Close()
+	c := newClient(Config{APIURL: srv.URL + "/api/", HTTPClient: srv.Client(), Now: func() time.Time { return now }}.withDefaults(), secret.New("xoxb-1"))
+	_, err := c.authTest(context.Background())
+	var rl *connector.RateLimitError
+	if !errors.As(err, &rl) || rl.RetryAfter != 75*time.Second {
+		t.Fatalf("auth.test on a dated 429 = %v, want a rate limit of 75s", err)
+	}
 }

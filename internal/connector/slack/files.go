@@ -15,8 +15,8 @@ import (
 
 	"parley/internal/connector"
 	"parley/internal/core"
-	"parley/internal/egress"
 	"parley/internal/redact"
+	"parley/internal/retry"
 	"parley/internal/richtext"
 )
 
@@ -83,7 +83,7 @@ func (c *Client) SendFile(ctx context.Context, ch core.ChannelID, root core.Mess
 	}
 	var done completeResult
 	if err := c.call(ctx, "files.completeUploadExternal", form, &done); err != nil {
-		return "", mapError("files.completeUploadExternal", err)
+		return "", err
 	}
 	for _, sf := range done.Files {
 		if ts := shareTS(sf.Shares, ch, root); ts != "" {
@@ -111,18 +111,17 @@ func (c *Client) upload(ctx context.Context, uploadURL string, f connector.File)
 	}
 	resp, err := c.files.Do(req)
 	if err != nil {
-		return fmt.Errorf("slack file upload: %w", requestError(err))
+		return c.web.Rules.SendError("file upload", err)
 	}
 	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxAPIResponse))
-	return mapError("file upload", statusError(resp))
+	return c.web.Rules.Check("file upload", resp)
 }
 
 // awaitShare polls files.info until Slack reports the message that shares
 // the file.
 func (c *Client) awaitShare(ctx context.Context, fileID string, ch core.ChannelID, root core.MessageID) (core.MessageID, error) {
-	gap := shareFirstGap
-	for range shareAttempts {
+	gaps := retry.Backoff{First: shareFirstGap}
+	for try := range shareAttempts {
 		f, _, _, err := c.api.GetFileInfoContext(ctx, fileID, 0, 0)
 		if err != nil {
 			return "", mapError("files.info", err)
@@ -130,27 +129,11 @@ func (c *Client) awaitShare(ctx context.Context, fileID string, ch core.ChannelI
 		if ts := shareTS(f.Shares, ch, root); ts != "" {
 			return ts, nil
 		}
-		t := time.NewTimer(gap)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return "", fmt.Errorf("slack files.info: %w", ctx.Err())
-		case <-t.C:
+		if err := retry.Sleep(ctx, gaps.Wait(try)); err != nil {
+			return "", fmt.Errorf("slack files.info: %w", err)
 		}
-		gap *= 2
 	}
 	return "", errors.New("slack file upload: slack did not report where the file was shared")
-}
-
-// requestError is an error from http.Client.Do made fit to show: the URL
-// it quotes is redacted (upload URLs are pre-signed, download URLs name the
-// file), and a transfer the egress guard refused is permanent.
-func requestError(err error) error {
-	err = redact.Error(err)
-	if errors.Is(err, egress.ErrRefused) {
-		return fmt.Errorf("%w: %w", err, connector.ErrPermanent)
-	}
-	return err
 }
 
 // shareTS finds the ts of the message that shared a file in ch (and in
@@ -183,11 +166,11 @@ func (c *Client) FetchFile(ctx context.Context, ref core.FileRef) (io.ReadCloser
 	req.Header.Set("Authorization", "Bearer "+c.token.Reveal())
 	resp, err := c.files.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("slack file download: %w", requestError(err))
+		return nil, c.web.Rules.SendError("file download", err)
 	}
-	if err := statusError(resp); err != nil {
+	if err := c.web.Rules.Check("file download", resp); err != nil {
 		resp.Body.Close()
-		return nil, mapError("file download", err)
+		return nil, err
 	}
 	// Slack answers a download it will not serve with its HTML sign-in page
 	// and status 200; relaying that as the file would be wrong.

@@ -10,6 +10,7 @@ import (
 
 	"parley/internal/connector"
 	"parley/internal/core"
+	"parley/internal/retry"
 )
 
 // Slack allows chat.postMessage about once per second per channel, with
@@ -44,15 +45,9 @@ func (p *pacer) wait(ctx context.Context, ch core.ChannelID) error {
 	if d := r.Delay(); d > maxPaceWait {
 		r.Cancel()
 		return fmt.Errorf("slack: pacing channel posts: %w", &connector.RateLimitError{RetryAfter: d})
-	} else if d > 0 {
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			r.Cancel()
-			return ctx.Err()
-		}
+	} else if err := retry.Sleep(ctx, d); err != nil {
+		r.Cancel()
+		return err
 	}
 	return nil
 }
