@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
-	"parley/internal/ttlcache"
 	"sync"
 
 	"golang.org/x/oauth2"
@@ -17,6 +16,7 @@ import (
 	workspaceevents "google.golang.org/api/workspaceevents/v1"
 
 	"parley/internal/connector"
+	"parley/internal/connector/directory"
 	"parley/internal/core"
 	"parley/internal/egress"
 	"parley/internal/secret"
@@ -40,7 +40,7 @@ type Client struct {
 	user   *chat.Service            // relay user auth, nil without one
 	events *workspaceevents.Service // app auth, chat.app scopes
 	id     *identity
-	users  *ttlcache.Cache[string, core.Author]
+	*directory.Cached
 
 	watchMu sync.Mutex
 	watched map[string]bool
@@ -70,12 +70,11 @@ func newClient(ctx context.Context, c *Connector, in connector.Installation) (*C
 	appHTTP := authClient(tokens, cfg.HTTPClient)
 	mediaHTTP := authClient(tokens, egress.Client(cfg.HTTPClient, cfg.egressPolicy()))
 	cl := &Client{
-		conn:  c,
-		id:    newIdentity(in.Tenant, in.Workspace, cfg.Now),
-		users: ttlcache.New[string, core.Author](cfg.UserCacheTTL, cfg.UserCacheSize, cfg.Now),
-
+		conn:    c,
+		id:      newIdentity(in.Tenant, in.Workspace, cfg.Now),
 		watched: make(map[string]bool),
 	}
+	cl.Cached = directory.New(cl.member, cl.memberByEmail, directory.Options{TTL: cfg.UserCacheTTL, Size: cfg.UserCacheSize, Now: cfg.Now})
 	if cl.app, err = chat.NewService(ctx, option.WithEndpoint(cfg.APIURL), option.WithHTTPClient(appHTTP)); err != nil {
 		return nil, fmt.Errorf("chat client: %w", err)
 	}

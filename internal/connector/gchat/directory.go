@@ -11,40 +11,31 @@ import (
 	"parley/internal/core"
 )
 
-// User returns the person with this ID (users/…), from the members of the
-// watched spaces; answers are cached in memory.
-func (c *Client) User(ctx context.Context, id core.UserID) (core.Author, error) {
+// member returns the person with this ID (users/…) from the members of
+// the watched spaces, for the directory cache.
+func (c *Client) member(ctx context.Context, id core.UserID) (core.Author, error) {
 	if !strings.HasPrefix(string(id), "users/") {
 		return core.Author{}, fmt.Errorf("gchat user %q: not a user name: %w", id, connector.ErrNotFound)
-	}
-	if a, ok := c.users.Get(idKey(id)); ok {
-		return a, nil
 	}
 	if err := c.loadMembers(ctx); err != nil {
 		return core.Author{}, err
 	}
-	if a, ok := c.users.Get(idKey(id)); ok {
+	if a, ok := c.Known(id); ok {
 		return a, nil
 	}
 	return core.Author{}, fmt.Errorf("gchat user: not a member of a watched space: %w", connector.ErrNotFound)
 }
 
-// UserByEmail returns the person with this email. Chat has no directory
-// search for apps and shows apps no emails in membership lists, so people
-// are found by email once they have acted in a watched space (event
-// senders carry their email) or a membership list showed it.
-func (c *Client) UserByEmail(ctx context.Context, email string) (core.Author, error) {
-	email = strings.TrimSpace(email)
-	if email == "" {
-		return core.Author{}, fmt.Errorf("gchat user by email: empty email: %w", connector.ErrNotFound)
-	}
-	if a, ok := c.users.Get(emailKey(email)); ok {
-		return a, nil
-	}
+// memberByEmail returns the person with this email, for the directory
+// cache. Chat has no directory search for apps and shows apps no emails in
+// membership lists, so people are found by email once they have acted in
+// a watched space (event senders carry their email) or a membership list
+// showed it.
+func (c *Client) memberByEmail(ctx context.Context, email string) (core.Author, error) {
 	if err := c.loadMembers(ctx); err != nil {
 		return core.Author{}, err
 	}
-	if a, ok := c.users.Get(emailKey(email)); ok {
+	if a, ok := c.KnownByEmail(email); ok {
 		return a, nil
 	}
 	return core.Author{}, fmt.Errorf("gchat user by email: not a member of a watched space: %w", connector.ErrNotFound)
@@ -52,28 +43,10 @@ func (c *Client) UserByEmail(ctx context.Context, email string) (core.Author, er
 
 // noteAuthor caches what is known of a person: from membership lists,
 // and from the senders of events, which carry the email that memberships
-// shown to apps lack. Known fields are not forgotten by a sparser answer.
+// shown to apps lack.
 func (c *Client) noteAuthor(a core.Author) {
-	if a.ID == "" || !strings.HasPrefix(string(a.ID), "users/") {
-		return
-	}
-	if old, ok := c.users.Get(idKey(a.ID)); ok {
-		if a.Name == "" {
-			a.Name = old.Name
-		}
-		if a.Email == "" {
-			a.Email = old.Email
-		}
-		if a.Avatar == "" {
-			a.Avatar = old.Avatar
-		}
-	}
-	if a.Name == "" && a.Email == "" {
-		return
-	}
-	c.users.Put(idKey(a.ID), a)
-	if a.Email != "" {
-		c.users.Put(emailKey(a.Email), a)
+	if strings.HasPrefix(string(a.ID), "users/") {
+		c.Note(a)
 	}
 }
 

@@ -3,20 +3,21 @@ package gchat
 import (
 	"errors"
 	"fmt"
-	"net/http"
-	"strconv"
 	"time"
 
 	"google.golang.org/api/googleapi"
 
 	"parley/internal/connector"
-	"parley/internal/egress"
-	"parley/internal/redact"
+	"parley/internal/connector/rest"
 )
 
 // defaultRetryAfter is used when a 429 has no Retry-After: Chat allows
 // about one write per second per space.
 const defaultRetryAfter = 2 * time.Second
+
+// rules are Google Chat's reading of its answers: HTTP's own rule (a 403
+// PERMISSION_DENIED is a refusal of the request, not of the app's key).
+var rules = rest.Rules{Platform: "gchat", RetryAfter: defaultRetryAfter}
 
 // mapError wraps a Chat API failure into the connector sentinels, with op
 // (the API method) as context. 5xx and network errors stay retryable, with
@@ -26,41 +27,16 @@ func mapError(op string, err error) error {
 	if err == nil {
 		return nil
 	}
-	var rl *rateLimited
+	var rl *connector.RateLimitError
 	if errors.As(err, &rl) {
-		return fmt.Errorf("gchat %s: %w", op, &connector.RateLimitError{RetryAfter: rl.retryAfter})
+		// The transport gave up on a long wait.
+		return fmt.Errorf("gchat %s: %w", op, rl)
 	}
 	var ge *googleapi.Error
 	if !errors.As(err, &ge) {
-		err = redact.Error(err)
-		if errors.Is(err, egress.ErrRefused) {
-			return fmt.Errorf("gchat %s: %w: %w", op, err, connector.ErrPermanent)
-		}
-		return fmt.Errorf("gchat %s: %w", op, err)
+		return rules.SendError(op, err)
 	}
-	switch code := ge.Code; {
-	case code == http.StatusTooManyRequests:
-		return fmt.Errorf("gchat %s: %w", op, &connector.RateLimitError{RetryAfter: retryAfter(ge.Header)})
-	case code == http.StatusUnauthorized:
-		return fmt.Errorf("gchat %s: status %d: %w", op, code, connector.ErrAuth)
-	case code == http.StatusNotFound:
-		return fmt.Errorf("gchat %s: status %d: %w", op, code, connector.ErrNotFound)
-	case code >= 400 && code < 500:
-		// 400 INVALID_ARGUMENT, 403 PERMISSION_DENIED, 409 ALREADY_EXISTS,
-		// 413: the request itself was refused.
-		return fmt.Errorf("gchat %s: status %d: %w", op, code, connector.ErrPermanent)
-	default:
-		return fmt.Errorf("gchat %s: status %d", op, code)
-	}
-}
-
-func retryAfter(h http.Header) time.Duration {
-	if h != nil {
-		if s, err := strconv.Atoi(h.Get("Retry-After")); err == nil && s > 0 {
-			return time.Duration(s) * time.Second
-		}
-	}
-	return defaultRetryAfter
+	return rules.Error(op, ge.Code, ge.Header, nil)
 }
 
 // isStatus reports whether err is a Chat API error with this status.

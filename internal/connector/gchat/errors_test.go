@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"regexp"
 	"testing"
 	"time"
@@ -30,11 +31,24 @@ func TestMapError(t *testing.T) {
 			var rl *connector.RateLimitError
 			return errors.As(e, &rl) && rl.RetryAfter == 7*time.Second
 		}},
-		{"long wait from the transport", &rateLimited{retryAfter: time.Minute}, func(e error) bool {
+		{"long wait from the transport", &url.Error{Op: "Post", URL: "https://chat.example/x", Err: &connector.RateLimitError{RetryAfter: time.Minute}}, func(e error) bool {
 			var rl *connector.RateLimitError
 			return errors.As(e, &rl) && rl.RetryAfter == time.Minute
 		}},
 		{"401", &googleapi.Error{Code: 401}, func(e error) bool { return errors.Is(e, connector.ErrAuth) }},
+		// Fixed by the connector kit: a Retry-After date is read (Chat
+		// read seconds only), a 0 is honoured (it was taken as absent),
+		// an hour is the most, a 408 is retried, a 410 is gone.
+		{"429 with a dated retry-after", &googleapi.Error{Code: 429, Header: http.Header{"Retry-After": {time.Now().Add(time.Hour + time.Minute).UTC().Format(http.TimeFormat)}}}, func(e error) bool {
+			var rl *connector.RateLimitError
+			return errors.As(e, &rl) && rl.RetryAfter == time.Hour
+		}},
+		{"429 with retry-after 0", &googleapi.Error{Code: 429, Header: http.Header{"Retry-After": {"0"}}}, func(e error) bool {
+			var rl *connector.RateLimitError
+			return errors.As(e, &rl) && rl.RetryAfter == 0
+		}},
+		{"408", &googleapi.Error{Code: 408}, func(e error) bool { return connector.Classify(e) == connector.Transient }},
+		{"410", &googleapi.Error{Code: 410}, func(e error) bool { return errors.Is(e, connector.ErrNotFound) }},
 		{"403", &googleapi.Error{Code: 403}, func(e error) bool { return errors.Is(e, connector.ErrPermanent) }},
 		{"404", &googleapi.Error{Code: 404}, func(e error) bool { return errors.Is(e, connector.ErrNotFound) }},
 		{"400", &googleapi.Error{Code: 400}, func(e error) bool { return errors.Is(e, connector.ErrPermanent) }},

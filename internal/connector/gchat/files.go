@@ -7,13 +7,13 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"time"
 
 	chat "google.golang.org/api/chat/v1"
 	"google.golang.org/api/googleapi"
 
 	"parley/internal/connector"
 	"parley/internal/core"
+	"parley/internal/retry"
 	"parley/internal/richtext"
 )
 
@@ -104,20 +104,15 @@ func (c *RelayClient) upload(ctx context.Context, space, name, mime string, f co
 		up, err := send(io.MultiReader(bytes.NewReader(head), body))
 		return up, mapError("media.upload", err)
 	}
-	for _, wait := range append(retryWaits, 0) {
+	for try := 0; ; try++ {
 		up, err := send(bytes.NewReader(head))
-		if err == nil || !isStatus(err, http.StatusTooManyRequests) || wait == 0 {
+		if err == nil || !isStatus(err, http.StatusTooManyRequests) || try >= retryTries {
 			return up, mapError("media.upload", err)
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, fmt.Errorf("gchat media.upload: %w", ctx.Err())
-		case <-t.C:
+		if err := retry.Sleep(ctx, retryWaits.Wait(try)); err != nil {
+			return nil, fmt.Errorf("gchat media.upload: %w", err)
 		}
 	}
-	return nil, fmt.Errorf("gchat media.upload: no attempt made")
 }
 
 // React adds the relay user's reaction; reacting twice is not an error.

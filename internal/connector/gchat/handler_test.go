@@ -7,7 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"parley/internal/ttlcache"
+	"parley/internal/connector/directory"
 	"testing"
 	"time"
 
@@ -57,7 +57,7 @@ func newHandlerEnv(t *testing.T) *handlerEnv {
 		Now:                func() time.Time { return e.now },
 	})
 	e.client = &Client{conn: c, id: newIdentity("t1", testDomain, time.Now), watched: map[string]bool{},
-		users: ttlcache.New[string, core.Author](time.Minute, 100, time.Now)}
+		Cached: directory.New(nil, nil, directory.Options{})}
 	c.bindSpace(testSpace, e.client)
 	e.handler = c.Handler(e.events)
 	return e
@@ -287,7 +287,7 @@ func TestPushHandling(t *testing.T) {
 func TestSpaceStaysWithItsTenant(t *testing.T) {
 	e := newHandlerEnv(t)
 	intruder := &Client{conn: e.client.conn, id: newIdentity("t2", "intruder.example", time.Now), watched: map[string]bool{},
-		users: ttlcache.New[string, core.Author](time.Minute, 100, time.Now)}
+		Cached: directory.New(nil, nil, directory.Options{})}
 	if err := e.client.conn.bindSpace(testSpace, intruder); !errors.Is(err, connector.ErrOtherTenant) {
 		t.Fatalf("binding another tenant's client to the space: %v, want ErrOtherTenant", err)
 	}
