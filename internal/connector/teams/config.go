@@ -82,8 +82,8 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock for token expiry.
 	Now func() time.Time
-	// UserCacheTTL and UserCacheSize bound the in-memory directory cache.
-	// Defaults 10 minutes and 5000 entries.
+	// UserCacheTTL and UserCacheSize bound the in-memory directory cache;
+	// zero means directory.DefaultTTL and DefaultSize (10 minutes, 5000).
 	UserCacheTTL  time.Duration
 	UserCacheSize int
 }
@@ -127,12 +127,6 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
-	}
-	if c.UserCacheTTL <= 0 {
-		c.UserCacheTTL = 10 * time.Minute
-	}
-	if c.UserCacheSize <= 0 {
-		c.UserCacheSize = 5000
 	}
 	return c
 }

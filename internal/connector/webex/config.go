@@ -43,8 +43,8 @@ type Config struct {
 	// FetchTimeout bounds the calls the handler makes to Webex for one
 	// delivery. Default 5s.
 	FetchTimeout time.Duration
-	// UserCacheTTL and UserCacheSize bound the in-memory directory cache.
-	// Defaults 10 minutes and 5000 entries.
+	// UserCacheTTL and UserCacheSize bound the in-memory directory cache;
+	// zero means directory.DefaultTTL and DefaultSize (10 minutes, 5000).
 	UserCacheTTL  time.Duration
 	UserCacheSize int
 }
@@ -67,12 +67,6 @@ func (c Config) withDefaults() Config {
 	}
 	if c.FetchTimeout <= 0 {
 		c.FetchTimeout = 5 * time.Second
-	}
-	if c.UserCacheTTL <= 0 {
-		c.UserCacheTTL = 10 * time.Minute
-	}
-	if c.UserCacheSize <= 0 {
-		c.UserCacheSize = 5000
 	}
 	return c
 }
