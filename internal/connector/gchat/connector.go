@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"parley/internal/connector"
+	"parley/internal/connector/webhook"
 	"parley/internal/core"
 )
 
@@ -59,11 +60,10 @@ func (c *Connector) Handler(sink connector.Sink) http.Handler {
 	c.events = sink
 	c.mu.Unlock()
 	h := &handler{
-		verify: c.verify,
-		log:    c.cfg.Logger.With("platform", string(core.GChat)),
-		lookup: c.clientForSpace,
-		subs:   c.subs,
-		sink:   sink,
+		Endpoint: webhook.Endpoint{Platform: core.GChat, Sink: sink, Log: c.cfg.Logger.With("platform", string(core.GChat)), MaxBody: maxBody},
+		verify:   c.verify,
+		lookup:   c.clientForSpace,
+		subs:     c.subs,
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/events", h.interaction)

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"parley/internal/connector"
+	"parley/internal/connector/webhook"
 	"parley/internal/core"
 )
 
@@ -37,11 +38,10 @@ func (c *Connector) Platform() core.Platform { return core.Slack }
 // Handler serves Slack's Events API request URL.
 func (c *Connector) Handler(sink connector.Sink) http.Handler {
 	return &handler{
-		secret: []byte(c.cfg.SigningSecret.Reveal()),
-		now:    c.cfg.Now,
-		log:    c.cfg.Logger.With("platform", string(core.Slack)),
-		lookup: c.identity,
-		sink:   sink,
+		Endpoint: webhook.Endpoint{Platform: core.Slack, Sink: sink, Log: c.cfg.Logger.With("platform", string(core.Slack)), MaxBody: maxBody},
+		secret:   []byte(c.cfg.SigningSecret.Reveal()),
+		now:      c.cfg.Now,
+		lookup:   c.identity,
 	}
 }
 

@@ -1,13 +1,11 @@
 package slack
 
 import (
-	"errors"
 	"io"
-	"log/slog"
 	"net/http"
 	"time"
 
-	"parley/internal/connector"
+	"parley/internal/connector/webhook"
 	"parley/internal/core"
 )
 
@@ -18,42 +16,30 @@ const maxBody = 1 << 20
 
 // handler serves the Events API request URL.
 type handler struct {
+	webhook.Endpoint
 	secret []byte
 	now    func() time.Time
-	log    *slog.Logger
 	lookup func(core.WorkspaceID) (identity, bool)
-	sink   connector.Sink
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			h.reject(w, http.StatusRequestEntityTooLarge, "body too large")
-			return
-		}
-		h.reject(w, http.StatusBadRequest, "unreadable body")
+	body, ok := h.Read(w, r)
+	if !ok {
 		return
 	}
 	if len(h.secret) == 0 {
 		// Without a secret anyone could sign; refuse rather than trust.
-		h.reject(w, http.StatusUnauthorized, "no signing secret configured")
+		h.Reject(w, http.StatusUnauthorized, "no signing secret configured")
 		return
 	}
-	err = verify(h.secret, r.Header.Get("X-Slack-Request-Timestamp"), r.Header.Get("X-Slack-Signature"), body, h.now())
+	err := verify(h.secret, r.Header.Get("X-Slack-Request-Timestamp"), r.Header.Get("X-Slack-Signature"), body, h.now())
 	if err != nil {
-		h.reject(w, http.StatusUnauthorized, err.Error())
+		h.Reject(w, http.StatusUnauthorized, err.Error())
 		return
 	}
 	env, err := parseEnvelope(body)
 	if err != nil {
-		h.reject(w, http.StatusBadRequest, "malformed envelope")
+		h.Reject(w, http.StatusBadRequest, "malformed envelope")
 		return
 	}
 
@@ -76,7 +62,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (h *handler) event(w http.ResponseWriter, r *http.Request, env envelope) {
 	id, ok := h.lookup(core.WorkspaceID(env.TeamID))
 	if !ok {
-		h.log.Info("slack event ignored", "reason", "workspace not installed")
+		h.Log.Info("slack event ignored", "reason", "workspace not installed")
 		w.WriteHeader(http.StatusOK)
 		return
 	}
@@ -85,32 +71,5 @@ func (h *handler) event(w http.ResponseWriter, r *http.Request, env envelope) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	ctx := r.Context()
-	first, err := h.sink.FirstSeen(ctx, core.Slack, ev.ID)
-	if err != nil {
-		h.log.Warn("slack event not accepted", "reason", "dedupe store failed", "err", err)
-		w.WriteHeader(http.StatusServiceUnavailable)
-		return
-	}
-	if !first {
-		h.log.Info("slack event ignored", "reason", "redelivered event")
-		w.WriteHeader(http.StatusOK)
-		return
-	}
-	if err := h.sink.Accept(ctx, ev); err != nil {
-		// Forget first, so that Slack's retry is not taken for a replay.
-		if ferr := h.sink.Forget(ctx, core.Slack, ev.ID); ferr != nil {
-			h.log.Warn("slack event not forgotten", "reason", "dedupe store failed", "err", ferr)
-		}
-		h.log.Warn("slack event not accepted", "reason", "sink failed", "err", err)
-		w.WriteHeader(http.StatusServiceUnavailable)
-		return
-	}
-	w.WriteHeader(http.StatusOK)
-}
-
-// reject answers a request that failed a check, logging only why.
-func (h *handler) reject(w http.ResponseWriter, status int, reason string) {
-	h.log.Warn("slack request rejected", "status", status, "reason", reason)
-	http.Error(w, http.StatusText(status), status)
+	w.WriteHeader(h.Deliver(r.Context(), ev).Status(http.StatusOK))
 }

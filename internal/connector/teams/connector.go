@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"parley/internal/connector"
+	"parley/internal/connector/webhook"
 	"parley/internal/core"
 	"parley/internal/egress"
 	"parley/internal/signingkeys"
@@ -56,11 +57,10 @@ func (c *Connector) Platform() core.Platform { return core.Teams }
 // endpoint", conventionally /api/messages).
 func (c *Connector) Handler(sink connector.Sink) http.Handler {
 	return &handler{
-		conn: c,
-		v:    &verifier{keys: c.keys, issuer: c.cfg.Issuer, appID: c.cfg.AppID, now: c.cfg.Now},
-		log:  c.cfg.Logger.With("platform", string(core.Teams)),
-		now:  c.cfg.Now,
-		sink: sink,
+		Endpoint: webhook.Endpoint{Platform: core.Teams, Sink: sink, Log: c.cfg.Logger.With("platform", string(core.Teams)), MaxBody: maxBody},
+		conn:     c,
+		v:        &verifier{keys: c.keys, issuer: c.cfg.Issuer, appID: c.cfg.AppID, now: c.cfg.Now},
+		now:      c.cfg.Now,
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"parley/internal/connector"
 	"parley/internal/connector/directory"
 	"parley/internal/connector/rest"
+	"parley/internal/connector/webhook"
 	"parley/internal/core"
 	"parley/internal/egress"
 )
@@ -35,12 +36,11 @@ func (c *Connector) Platform() core.Platform { return core.Webex }
 // Handler serves the webhook target URL (Config.PublicURL).
 func (c *Connector) Handler(sink connector.Sink) http.Handler {
 	return &handler{
-		secret:  []byte(c.cfg.WebhookSecret.Reveal()),
-		timeout: c.cfg.FetchTimeout,
-		now:     c.cfg.Now,
-		log:     c.cfg.Logger.With("platform", string(core.Webex)),
-		lookup:  c.client,
-		sink:    sink,
+		Endpoint: webhook.Endpoint{Platform: core.Webex, Sink: sink, Log: c.cfg.Logger.With("platform", string(core.Webex)), MaxBody: maxBody},
+		secret:   []byte(c.cfg.WebhookSecret.Reveal()),
+		timeout:  c.cfg.FetchTimeout,
+		now:      c.cfg.Now,
+		lookup:   c.client,
 	}
 }
 

@@ -3,12 +3,11 @@ package webex
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"net/http"
 	"time"
 
 	"parley/internal/connector"
+	"parley/internal/connector/webhook"
 	"parley/internal/core"
 )
 
@@ -19,42 +18,30 @@ const maxBody = 64 << 10
 
 // handler serves the webhook target URL.
 type handler struct {
+	webhook.Endpoint
 	secret  []byte
 	timeout time.Duration
 	now     func() time.Time
-	log     *slog.Logger
 	lookup  func(core.WorkspaceID) (*Client, bool)
-	sink    connector.Sink
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			h.reject(w, http.StatusRequestEntityTooLarge, "body too large")
-			return
-		}
-		h.reject(w, http.StatusBadRequest, "unreadable body")
+	body, ok := h.Read(w, r)
+	if !ok {
 		return
 	}
 	if len(h.secret) == 0 {
 		// Without a secret anyone could sign; refuse rather than trust.
-		h.reject(w, http.StatusUnauthorized, "no webhook secret configured")
+		h.Reject(w, http.StatusUnauthorized, "no webhook secret configured")
 		return
 	}
 	if err := verify(h.secret, r.Header.Get("X-Spark-Signature"), body); err != nil {
-		h.reject(w, http.StatusUnauthorized, err.Error())
+		h.Reject(w, http.StatusUnauthorized, err.Error())
 		return
 	}
 	env, err := parseEnvelope(body)
 	if err != nil {
-		h.reject(w, http.StatusBadRequest, err.Error())
+		h.Reject(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	w.WriteHeader(h.relay(r.Context(), env))
@@ -69,7 +56,7 @@ func (h *handler) relay(ctx context.Context, env envelope) int {
 	}
 	cl, ok := h.lookup(core.WorkspaceID(env.OrgID))
 	if !ok {
-		h.log.Info("webex delivery ignored", "reason", "org not installed")
+		h.Log.Info("webex delivery ignored", "reason", "org not installed")
 		return http.StatusOK
 	}
 	if env.Data.PersonID == cl.self {
@@ -127,14 +114,8 @@ func (h *handler) relay(ctx context.Context, env envelope) int {
 
 // firstSeen records id; ok false means answer status and stop.
 func (h *handler) firstSeen(ctx context.Context, id core.EventID) (int, bool) {
-	first, err := h.sink.FirstSeen(ctx, core.Webex, id)
-	if err != nil {
-		h.log.Warn("webex delivery not accepted", "reason", "dedupe store failed", "err", err)
-		return http.StatusServiceUnavailable, false
-	}
-	if !first {
-		h.log.Info("webex delivery ignored", "reason", "redelivered event")
-		return http.StatusOK, false
+	if o := h.FirstSeen(ctx, id); o != webhook.Accepted {
+		return o.Status(http.StatusOK), false
 	}
 	return 0, true
 }
@@ -143,13 +124,13 @@ func (h *handler) firstSeen(ctx context.Context, id core.EventID) (int, bool) {
 // forbidden messages are dropped, anything else is retried by Webex.
 func (h *handler) fetchFailed(ctx context.Context, kind core.Kind, id core.EventID, err error) int {
 	if errors.Is(err, connector.ErrNotFound) || errors.Is(err, connector.ErrPermanent) {
-		h.log.Info("webex delivery ignored", "reason", "message not readable", "err", err)
+		h.Log.Info("webex delivery ignored", "reason", "message not readable", "err", err)
 		return http.StatusOK
 	}
 	if kind == core.Posted {
-		h.forget(ctx, id)
+		h.Forget(ctx, id)
 	}
-	h.log.Warn("webex delivery not accepted", "reason", "message fetch failed", "err", err)
+	h.Log.Warn("webex delivery not accepted", "reason", "message fetch failed", "err", err)
 	return http.StatusServiceUnavailable
 }
 
@@ -157,27 +138,7 @@ func (h *handler) fetchFailed(ctx context.Context, kind core.Kind, id core.Event
 // be called for it.
 func (h *handler) accept(ctx context.Context, ev core.Event, dedupe bool) int {
 	if dedupe {
-		if status, ok := h.firstSeen(ctx, ev.ID); !ok {
-			return status
-		}
+		return h.Deliver(ctx, ev).Status(http.StatusOK)
 	}
-	if err := h.sink.Accept(ctx, ev); err != nil {
-		// Forget first, so that Webex's retry is not taken for a replay.
-		h.forget(ctx, ev.ID)
-		h.log.Warn("webex delivery not accepted", "reason", "sink failed", "err", err)
-		return http.StatusServiceUnavailable
-	}
-	return http.StatusOK
-}
-
-func (h *handler) forget(ctx context.Context, id core.EventID) {
-	if err := h.sink.Forget(ctx, core.Webex, id); err != nil {
-		h.log.Warn("webex delivery not forgotten", "reason", "dedupe store failed", "err", err)
-	}
-}
-
-// reject answers a request that failed a check, logging only why.
-func (h *handler) reject(w http.ResponseWriter, status int, reason string) {
-	h.log.Warn("webex request rejected", "status", status, "reason", reason)
-	http.Error(w, http.StatusText(status), status)
+	return h.Accept(ctx, ev).Status(http.StatusOK)
 }
