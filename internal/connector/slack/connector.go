@@ -4,32 +4,24 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"sync"
 
 	"parley/internal/connector"
+	"parley/internal/connector/installs"
 	"parley/internal/connector/webhook"
 	"parley/internal/core"
 )
 
 // Connector is the Slack platform connector. It is safe for concurrent use.
 type Connector struct {
-	cfg Config
-
-	mu sync.RWMutex
-	// installs is by team ID, and each knows its tenant: inbound events
-	// carry only the team, so a team has one tenant, and Install refuses
-	// to give it a second.
-	installs map[core.WorkspaceID]identity
+	cfg      Config
+	installs installs.Table[identity] // by team ID
 }
 
 var _ connector.Connector = (*Connector)(nil)
 
 // New returns a Slack connector. It does no I/O.
 func New(cfg Config) *Connector {
-	return &Connector{
-		cfg:      cfg.withDefaults(),
-		installs: make(map[core.WorkspaceID]identity),
-	}
+	return &Connector{cfg: cfg.withDefaults()}
 }
 
 // Platform returns core.Slack.
@@ -41,7 +33,7 @@ func (c *Connector) Handler(sink connector.Sink) http.Handler {
 		Endpoint: webhook.Endpoint{Platform: core.Slack, Sink: sink, Log: c.cfg.Logger.With("platform", string(core.Slack)), MaxBody: maxBody},
 		secret:   []byte(c.cfg.SigningSecret.Reveal()),
 		now:      c.cfg.Now,
-		lookup:   c.identity,
+		lookup:   c.installs.Get,
 	}
 }
 
@@ -67,28 +59,14 @@ func (c *Connector) Install(ctx context.Context, in connector.Installation) (con
 		appID:     who.AppID,
 		botUserID: who.UserID,
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if prev, ok := c.installs[cl.id.team]; ok && prev.tenant != in.Tenant {
-		return nil, fmt.Errorf("install slack workspace: %w", connector.ErrOtherTenant)
+	if err := c.installs.Put(cl.id.team, in.Tenant, cl.id); err != nil {
+		return nil, fmt.Errorf("install slack workspace: %w", err)
 	}
-	c.installs[cl.id.team] = cl.id
 	return cl, nil
 }
 
 // Uninstall forgets a tenant's workspace: its events are ignored from now
 // on. Another tenant's install of the team is left alone.
 func (c *Connector) Uninstall(tenant core.TenantID, team core.WorkspaceID) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.installs[team].tenant == tenant {
-		delete(c.installs, team)
-	}
-}
-
-func (c *Connector) identity(team core.WorkspaceID) (identity, bool) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	id, ok := c.installs[team]
-	return id, ok
+	c.installs.Remove(tenant, team)
 }

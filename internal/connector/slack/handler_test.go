@@ -32,7 +32,7 @@ func newTestHandler(logs io.Writer) (http.Handler, *conformance.Recorder) {
 		Logger:        slog.New(slog.NewTextHandler(logs, nil)),
 		Now:           func() time.Time { return testNow },
 	})
-	c.installs[testID.team] = testID
+	_ = c.installs.Put(testID.team, testID.tenant, testID)
 	rec := conformance.NewRecorder()
 	return c.Handler(rec), rec
 }

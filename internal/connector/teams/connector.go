@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"parley/internal/connector"
+	"parley/internal/connector/installs"
 	"parley/internal/connector/webhook"
 	"parley/internal/core"
 	"parley/internal/egress"
@@ -24,8 +25,9 @@ type Connector struct {
 	keys   *signingkeys.Cache
 	egress egress.Policy
 
-	mu       sync.RWMutex
-	installs map[core.WorkspaceID]install
+	installs installs.Table[install] // by Teams tenant ID
+
+	mu sync.RWMutex
 	// Learned from activities: each tenant's regional serviceUrl, each
 	// channel's team (thread ID) and each team's Entra group ID, which
 	// Graph calls need and outbound calls cannot otherwise know.
@@ -43,7 +45,6 @@ func New(cfg Config) *Connector {
 		cfg:         cfg,
 		keys:        newKeys(cfg),
 		egress:      cfg.egressPolicy(),
-		installs:    make(map[core.WorkspaceID]install),
 		serviceURLs: make(map[core.WorkspaceID]string),
 		channelTeam: make(map[string]string),
 		teamGroup:   make(map[string]string),
@@ -84,31 +85,16 @@ func (c *Connector) Install(ctx context.Context, in connector.Installation) (con
 	if _, err := cl.bot.Token.Token(ctx); err != nil {
 		return nil, fmt.Errorf("install teams tenant: %w", err)
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	// Activities carry only the Teams tenant, so it has one Parley tenant.
-	if prev, ok := c.installs[core.WorkspaceID(tenantID)]; ok && prev.tenant != in.Tenant {
-		return nil, fmt.Errorf("install teams tenant: %w", connector.ErrOtherTenant)
+	if err := c.installs.Put(core.WorkspaceID(tenantID), in.Tenant, install{tenant: in.Tenant, botID: "28:" + c.cfg.AppID}); err != nil {
+		return nil, fmt.Errorf("install teams tenant: %w", err)
 	}
-	c.installs[core.WorkspaceID(tenantID)] = install{tenant: in.Tenant, botID: "28:" + c.cfg.AppID}
 	return cl, nil
 }
 
 // Uninstall forgets a Parley tenant's Teams tenant: its activities are
 // ignored from now on. Another Parley tenant's install is left alone.
 func (c *Connector) Uninstall(tenant core.TenantID, tenantID core.WorkspaceID) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.installs[tenantID].tenant == tenant {
-		delete(c.installs, tenantID)
-	}
-}
-
-func (c *Connector) installed(tenantID core.WorkspaceID) (install, bool) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	in, ok := c.installs[tenantID]
-	return in, ok
+	c.installs.Remove(tenant, tenantID)
 }
 
 // learn remembers what a verified activity tells about where things are.

@@ -56,7 +56,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.conn.learn(&a)
-	in, installed := h.conn.installed(core.WorkspaceID(a.tenant()))
+	in, installed := h.conn.installs.Get(core.WorkspaceID(a.tenant()))
 	if !installed {
 		h.Log.Info("teams activity ignored", "reason", "tenant not installed")
 		w.WriteHeader(http.StatusOK)

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sync"
 
 	"parley/internal/connector"
 	"parley/internal/connector/directory"
+	"parley/internal/connector/installs"
 	"parley/internal/connector/rest"
 	"parley/internal/connector/webhook"
 	"parley/internal/core"
@@ -17,17 +17,15 @@ import (
 
 // Connector is the Webex platform connector. It is safe for concurrent use.
 type Connector struct {
-	cfg Config
-
-	mu       sync.RWMutex
-	installs map[core.WorkspaceID]*Client // by org ID
+	cfg      Config
+	installs installs.Table[*Client] // by org ID
 }
 
 var _ connector.Connector = (*Connector)(nil)
 
 // New returns a Webex connector. It does no I/O.
 func New(cfg Config) *Connector {
-	return &Connector{cfg: cfg.withDefaults(), installs: make(map[core.WorkspaceID]*Client)}
+	return &Connector{cfg: cfg.withDefaults()}
 }
 
 // Platform returns core.Webex.
@@ -40,7 +38,7 @@ func (c *Connector) Handler(sink connector.Sink) http.Handler {
 		secret:   []byte(c.cfg.WebhookSecret.Reveal()),
 		timeout:  c.cfg.FetchTimeout,
 		now:      c.cfg.Now,
-		lookup:   c.client,
+		lookup:   c.installs.Get,
 	}
 }
 
@@ -71,51 +69,22 @@ func (c *Connector) Install(ctx context.Context, in connector.Installation) (con
 		return nil, fmt.Errorf("install webex org: the token belongs to another org; reconnect with an account of the right one: %w", connector.ErrPermanent)
 	}
 	cl.tenant, cl.org, cl.self, cl.bot = in.Tenant, core.WorkspaceID(me.OrgID), me.ID, me.Type == "bot"
-	if err := c.owned(cl); err != nil {
-		return nil, err // before touching the org's webhooks
+	if err := c.installs.Check(cl.org, cl.tenant); err != nil {
+		return nil, fmt.Errorf("install webex org: %w", err) // before touching the org's webhooks
 	}
 	if c.cfg.PublicURL != "" {
 		if err := cl.ensureWebhooks(ctx, c.cfg.PublicURL, c.cfg.WebhookSecret); err != nil {
 			return nil, fmt.Errorf("install webex org: %w", err)
 		}
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if err := c.ownedLocked(cl); err != nil {
-		return nil, err
+	if err := c.installs.Put(cl.org, cl.tenant, cl); err != nil {
+		return nil, fmt.Errorf("install webex org: %w", err)
 	}
-	c.installs[cl.org] = cl
 	return cl, nil
-}
-
-// owned refuses an org installed for another tenant: webhooks carry only
-// the org, so an org has one tenant.
-func (c *Connector) owned(cl *Client) error {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return c.ownedLocked(cl)
-}
-
-func (c *Connector) ownedLocked(cl *Client) error {
-	if prev, ok := c.installs[cl.org]; ok && prev.tenant != cl.tenant {
-		return fmt.Errorf("install webex org: %w", connector.ErrOtherTenant)
-	}
-	return nil
 }
 
 // Uninstall forgets a tenant's org: its deliveries are ignored from now
 // on. Another tenant's install of the org is left alone.
 func (c *Connector) Uninstall(tenant core.TenantID, org core.WorkspaceID) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if cl := c.installs[org]; cl != nil && cl.tenant == tenant {
-		delete(c.installs, org)
-	}
-}
-
-func (c *Connector) client(org core.WorkspaceID) (*Client, bool) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	cl, ok := c.installs[org]
-	return cl, ok
+	c.installs.Remove(tenant, org)
 }
