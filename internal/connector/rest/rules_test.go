@@ -160,3 +160,15 @@ func FuzzCheck(f *testing.F) {
 		}
 	})
 }
+
+func TestEgressPolicy(t *testing.T) {
+	files := []string{"files.example"}
+	p := EgressPolicy(false, files, "https://api.example:8443/v1/", "::not a url", "")
+	if want := []string{"files.example", "api.example:8443"}; strings.Join(p.Hosts, ",") != strings.Join(want, ",") || p.AllowPrivate {
+		t.Fatalf("policy %+v, want hosts %v", p, want)
+	}
+	p.Hosts[0] = "changed"
+	if files[0] != "files.example" {
+		t.Fatal("the caller's host list was changed")
+	}
+}

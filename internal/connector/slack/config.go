@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"parley/internal/connector/rest"
 	"parley/internal/egress"
 	"parley/internal/secret"
 )
@@ -96,9 +97,5 @@ func (c Config) Validate() error {
 // (url_private) and API answers (upload_url), so each is checked against
 // the file hosts and the API host.
 func (c Config) egressPolicy() egress.Policy {
-	hosts := append([]string(nil), c.FileHosts...)
-	if u, err := url.Parse(c.APIURL); err == nil && u.Host != "" {
-		hosts = append(hosts, u.Host)
-	}
-	return egress.Policy{Hosts: hosts, AllowPrivate: c.AllowPrivateAddresses}
+	return rest.EgressPolicy(c.AllowPrivateAddresses, c.FileHosts, c.APIURL)
 }

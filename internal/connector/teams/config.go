@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"parley/internal/connector/rest"
 	"parley/internal/egress"
 	"parley/internal/secret"
 )
@@ -172,12 +173,7 @@ func (c Config) Validate() error {
 // against the file hosts and the configured Graph and Bot Connector hosts.
 func (c Config) egressPolicy() egress.Policy {
 	hosts := append(append([]string(nil), c.FileHosts...), c.AllowedServiceURLs...)
-	for _, base := range []string{c.GraphURL, c.ServiceURL} {
-		if u, err := url.Parse(base); err == nil && u.Host != "" {
-			hosts = append(hosts, u.Host)
-		}
-	}
-	return egress.Policy{Hosts: hosts, AllowPrivate: c.AllowPrivateAddresses}
+	return rest.EgressPolicy(c.AllowPrivateAddresses, hosts, c.GraphURL, c.ServiceURL)
 }
 
 // allowedService reports whether a serviceUrl may receive the bot's token:

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"parley/internal/connector/rest"
 	"parley/internal/egress"
 	"parley/internal/secret"
 )
@@ -74,11 +75,7 @@ func (c Config) withDefaults() Config {
 // egressPolicy is where file downloads may go: their URLs come from
 // messages, so each is checked against the API host and the file hosts.
 func (c Config) egressPolicy() egress.Policy {
-	hosts := append([]string(nil), c.FileHosts...)
-	if u, err := url.Parse(c.APIURL); err == nil && u.Host != "" {
-		hosts = append(hosts, u.Host)
-	}
-	return egress.Policy{Hosts: hosts, AllowPrivate: c.AllowPrivateAddresses}
+	return rest.EgressPolicy(c.AllowPrivateAddresses, c.FileHosts, c.APIURL)
 }
 
 // Validate reports a configuration that cannot work, naming the field.
