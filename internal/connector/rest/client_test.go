@@ -104,3 +104,29 @@ func TestStaticPrintsRedacted(t *testing.T) {
 		}
 	}
 }
+
+func TestOpen(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/gone" {
+			w.WriteHeader(http.StatusNotFound)
+			return
+		}
+		w.Header().Set("X-Auth", r.Header.Get("Authorization"))
+		_, _ = w.Write([]byte("bytes"))
+	}))
+	defer srv.Close()
+	ctx := context.Background()
+	resp, err := plain.Open(ctx, srv.Client(), "download", http.MethodGet, srv.URL+"/f", secret.New("tok"))
+	if err != nil || resp.Header.Get("X-Auth") != "Bearer tok" {
+		t.Fatalf("Open with a token: %v, %v", err, resp)
+	}
+	resp.Body.Close()
+	resp, err = plain.Open(ctx, srv.Client(), "download", http.MethodHead, srv.URL+"/f", secret.Secret{})
+	if err != nil || resp.Header.Get("X-Auth") != "" {
+		t.Fatalf("Open without a token: %v, sent %q", err, resp.Header.Get("X-Auth"))
+	}
+	resp.Body.Close()
+	if _, err := plain.Open(ctx, srv.Client(), "download", http.MethodGet, srv.URL+"/gone", secret.Secret{}); !errors.Is(err, connector.ErrNotFound) {
+		t.Fatalf("Open of a gone file: %v", err)
+	}
+}

@@ -159,17 +159,8 @@ func (c *Client) FetchFile(ctx context.Context, ref core.FileRef) (io.ReadCloser
 	if err != nil || !c.tokenAllowed(u) {
 		return nil, fmt.Errorf("slack file download: host not allowed: %w", connector.ErrPermanent)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	resp, err := c.web.Rules.Open(ctx, c.files, "file download", http.MethodGet, u.String(), c.token)
 	if err != nil {
-		return nil, fmt.Errorf("slack file download: %w", redact.Error(err))
-	}
-	req.Header.Set("Authorization", "Bearer "+c.token.Reveal())
-	resp, err := c.files.Do(req)
-	if err != nil {
-		return nil, c.web.Rules.SendError("file download", err)
-	}
-	if err := c.web.Rules.Check("file download", resp); err != nil {
-		resp.Body.Close()
 		return nil, err
 	}
 	// Slack answers a download it will not serve with its HTML sign-in page

@@ -15,8 +15,8 @@ import (
 	"parley/internal/connector"
 	"parley/internal/connector/rest"
 	"parley/internal/core"
-	"parley/internal/redact"
 	"parley/internal/richtext"
+	"parley/internal/secret"
 )
 
 // maxInlineImage is the largest picture shown inside the card as a data:
@@ -205,10 +205,6 @@ func (c *Client) FetchFile(ctx context.Context, ref core.FileRef) (io.ReadCloser
 	if err := c.conn.egress.Check(u); err != nil {
 		return nil, fmt.Errorf("teams fetch file: %w: %w", err, connector.ErrPermanent)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, ref.URL, nil)
-	if err != nil {
-		return nil, fmt.Errorf("teams fetch file: %w", redact.Error(err))
-	}
 	var api *rest.Client // whose token the file host may see
 	switch {
 	case sameHost(u, c.conn.cfg.GraphURL):
@@ -216,19 +212,14 @@ func (c *Client) FetchFile(ctx context.Context, ref core.FileRef) (io.ReadCloser
 	case c.conn.cfg.allowedService(ref.URL):
 		api = c.bot
 	}
+	var tok secret.Secret
 	if api != nil {
-		tok, err := api.Token.Token(ctx)
-		if err != nil {
+		if tok, err = api.Token.Token(ctx); err != nil {
 			return nil, fmt.Errorf("teams fetch file: %w", err)
 		}
-		req.Header.Set("Authorization", "Bearer "+tok.Reveal())
 	}
-	resp, err := c.http.Do(req)
+	resp, err := c.graph.Rules.Open(ctx, c.http, "fetch file", http.MethodGet, ref.URL, tok)
 	if err != nil {
-		return nil, c.graph.Rules.SendError("fetch file", err)
-	}
-	if err := c.graph.Rules.Check("fetch file", resp); err != nil {
-		resp.Body.Close()
 		return nil, err
 	}
 	return resp.Body, nil

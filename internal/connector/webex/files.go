@@ -14,9 +14,7 @@ import (
 	"strings"
 
 	"parley/internal/connector"
-	"parley/internal/connector/rest"
 	"parley/internal/core"
-	"parley/internal/redact"
 )
 
 // SendFile posts f with m as its text, in root's thread when root is set,
@@ -101,17 +99,8 @@ func (c *Client) FetchFile(ctx context.Context, ref core.FileRef) (io.ReadCloser
 	if err != nil {
 		return nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	res, err := c.api.Rules.Open(ctx, c.files, "file download", http.MethodGet, u.String(), c.token)
 	if err != nil {
-		return nil, fmt.Errorf("webex file download: %w", redact.Error(err))
-	}
-	req.Header.Set("Authorization", "Bearer "+c.token.Reveal())
-	res, err := c.files.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("webex file download: %w", rest.SendError(err))
-	}
-	if err := c.api.Rules.Check("file download", res); err != nil {
-		res.Body.Close()
 		return nil, err
 	}
 	return res.Body, nil
@@ -124,19 +113,11 @@ func (c *Client) fileRef(ctx context.Context, raw string) (core.FileRef, error) 
 	if err != nil {
 		return core.FileRef{}, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodHead, u.String(), nil)
+	res, err := c.api.Rules.Open(ctx, c.files, "file head", http.MethodHead, u.String(), c.token)
 	if err != nil {
-		return core.FileRef{}, fmt.Errorf("webex file head: %w", redact.Error(err))
-	}
-	req.Header.Set("Authorization", "Bearer "+c.token.Reveal())
-	res, err := c.files.Do(req)
-	if err != nil {
-		return core.FileRef{}, fmt.Errorf("webex file head: %w", rest.SendError(err))
-	}
-	res.Body.Close()
-	if err := c.api.Rules.Check("file head", res); err != nil {
 		return core.FileRef{}, err
 	}
+	res.Body.Close()
 	ref := core.FileRef{ID: core.FileID(path.Base(u.Path)), URL: raw, Name: "file"}
 	if _, params, err := mime.ParseMediaType(res.Header.Get("Content-Disposition")); err == nil && params["filename"] != "" {
 		ref.Name = params["filename"]
