@@ -26,17 +26,10 @@ type handler struct {
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, ok := h.Read(w, r)
+	body, ok := h.ReadSigned(w, r, h.secret, func(secret, body []byte) error {
+		return verify(secret, r.Header.Get("X-Spark-Signature"), body)
+	})
 	if !ok {
-		return
-	}
-	if len(h.secret) == 0 {
-		// Without a secret anyone could sign; refuse rather than trust.
-		h.Reject(w, http.StatusUnauthorized, "no webhook secret configured")
-		return
-	}
-	if err := verify(h.secret, r.Header.Get("X-Spark-Signature"), body); err != nil {
-		h.Reject(w, http.StatusUnauthorized, err.Error())
 		return
 	}
 	env, err := parseEnvelope(body)

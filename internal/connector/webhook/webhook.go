@@ -48,6 +48,26 @@ func (e *Endpoint) Read(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 	return body, true
 }
 
+// ReadSigned is Read for a platform that signs its deliveries with a
+// secret shared with Parley (an HMAC of the body): it refuses (401) every
+// request while no secret is configured — anyone could sign with an empty
+// one — and any that check, given the secret and the body, refuses.
+func (e *Endpoint) ReadSigned(w http.ResponseWriter, r *http.Request, secret []byte, check func(secret, body []byte) error) ([]byte, bool) {
+	body, ok := e.Read(w, r)
+	if !ok {
+		return nil, false
+	}
+	if len(secret) == 0 {
+		e.Reject(w, http.StatusUnauthorized, "no signing secret configured")
+		return nil, false
+	}
+	if err := check(secret, body); err != nil {
+		e.Reject(w, http.StatusUnauthorized, err.Error())
+		return nil, false
+	}
+	return body, true
+}
+
 // Reject answers a request that failed a check with status and nothing
 // more, and logs only why.
 func (e *Endpoint) Reject(w http.ResponseWriter, status int, reason string) {

@@ -90,3 +90,32 @@ func TestDeliver(t *testing.T) {
 		}
 	})
 }
+
+func TestReadSigned(t *testing.T) {
+	good := func(secret, body []byte) error {
+		if string(body) != "signed:"+string(secret) {
+			return errors.New("bad signature")
+		}
+		return nil
+	}
+	tests := []struct {
+		name   string
+		secret string
+		body   string
+		status int // 0: read
+	}{
+		{"signed", "s3", "signed:s3", 0},
+		{"forged", "s3", "signed:other", http.StatusUnauthorized},
+		{"no secret configured: nothing is trusted", "", "signed:", http.StatusUnauthorized},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := endpoint(conformance.NewRecorder(), &bytes.Buffer{})
+			w := httptest.NewRecorder()
+			_, ok := e.ReadSigned(w, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(tt.body)), []byte(tt.secret), good)
+			if ok != (tt.status == 0) || !ok && w.Code != tt.status {
+				t.Fatalf("ReadSigned = %v, status %d; want %d", ok, w.Code, tt.status)
+			}
+		})
+	}
+}
