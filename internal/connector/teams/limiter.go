@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"parley/internal/retry"
 )
 
 // sendWindows are Teams' documented limits on a bot's writes to one
@@ -42,18 +44,7 @@ func newLimiter(now func() time.Time) *limiter {
 // taken even if ctx ends first: the write may be retried into it.
 func (l *limiter) wait(ctx context.Context, conv string) error {
 	at, now := l.reserve(conv)
-	d := at.Sub(now)
-	if d <= 0 {
-		return nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return retry.Sleep(ctx, at.Sub(now))
 }
 
 func (l *limiter) reserve(conv string) (at, now time.Time) {
