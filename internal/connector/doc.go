@@ -10,4 +10,14 @@
 //
 // The conformance suite in connector/conformance runs the same checks against
 // every connector and its emulator.
+//
+// A new platform's connector is written from the kit rather than from a
+// copy of another connector: connector/rest calls its API and reads every
+// answer into the errors here (the platform passes its Rules: its name, the
+// wait a bare 429 means, its error codes, its exceptions to HTTP's rule);
+// connector/webhook reads, refuses and hands on its inbound deliveries;
+// connector/directory caches its people lookups; connector/installs keeps
+// which tenant each workspace belongs to; internal/retry times a second
+// try. Classify and Retryable below are the one reading of an error that
+// every caller that retries shares.
 package connector
