@@ -7,7 +7,6 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"parley/internal/connector/directory"
 	"testing"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 
 	"parley/internal/connector"
 	"parley/internal/connector/conformance"
+	"parley/internal/connector/directory"
 	"parley/internal/core"
 	"parley/internal/secret"
 )

@@ -4,16 +4,16 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"parley/internal/connector/directory"
-	"parley/internal/connector/rest"
-	"parley/internal/ttlcache"
 	"sync"
 	"time"
 
 	"parley/internal/connector"
+	"parley/internal/connector/directory"
+	"parley/internal/connector/rest"
 	"parley/internal/core"
 	"parley/internal/egress"
 	"parley/internal/secret"
+	"parley/internal/ttlcache"
 )
 
 // Bounds of the per-client memory.
