@@ -2,7 +2,6 @@ package catchup
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"time"
 
@@ -62,10 +61,9 @@ func (p *Plan) RunEach(ctx context.Context, clients Clients, sink connector.Sink
 	wg.Wait()
 }
 
-func permanent(err error) bool {
-	var unsupported *connector.UnsupportedError
-	return errors.Is(err, connector.ErrPermanent) || errors.Is(err, connector.ErrAuth) || errors.As(err, &unsupported)
-}
+// permanent: a catch-up retrying cannot fix (the one rule of
+// connector.Retryable).
+func permanent(err error) bool { return !connector.Retryable(err) }
 
 // channelAndThreads catches up a channel's top-level messages, then, where
 // the platform can list them, the replies posted in its threads meanwhile.

@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"context"
-	"errors"
 	"math/rand/v2"
 	"time"
 
@@ -45,9 +44,9 @@ func (g *Gateway) installPatiently(ctx context.Context, w store.Workspace, by ti
 	}
 }
 
-func retryless(err error) bool {
-	return errors.Is(err, connector.ErrAuth) || errors.Is(err, connector.ErrPermanent)
-}
+// retryless: an install retrying cannot fix (the one rule of
+// connector.Retryable).
+func retryless(err error) bool { return !connector.Retryable(err) }
 
 // reinstall retries the installation of workspaces that failed at start,
 // with backoff, until each succeeds, fails for a reason retrying cannot
