@@ -21,6 +21,7 @@
 package clock
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -41,6 +42,9 @@ type Clock struct {
 
 	mu     sync.Mutex
 	offset time.Duration
+	// moved is closed, and replaced, by each advance: how sleepers learn
+	// that the platform's time jumped.
+	moved chan struct{}
 	// advMu serialises advances, so that listeners see them one at a time
 	// and in order; it is held while listeners run, mu is not.
 	advMu     sync.Mutex
@@ -52,7 +56,7 @@ func New(wall func() time.Time) *Clock {
 	if wall == nil {
 		wall = time.Now
 	}
-	return &Clock{wall: wall}
+	return &Clock{wall: wall, moved: make(chan struct{})}
 }
 
 // Now is the platform's time: the wall time plus every advance so far.
@@ -87,12 +91,45 @@ func (c *Clock) Advance(d time.Duration) (time.Time, error) {
 	defer c.advMu.Unlock()
 	c.mu.Lock()
 	c.offset += d
+	close(c.moved)
+	c.moved = make(chan struct{})
 	c.mu.Unlock()
 	now := c.Now()
 	for _, fn := range c.listeners {
 		fn(now)
 	}
 	return now, nil
+}
+
+// Sleep waits until d of the platform's time has passed or ctx is done,
+// and reports whether the time passed; see Until.
+func (c *Clock) Sleep(ctx context.Context, d time.Duration) bool {
+	return c.Until(ctx, c.Now().Add(d))
+}
+
+// Until waits until the platform's time reaches due or ctx is done, and
+// reports whether it was reached. Real time passing counts, and so does an
+// advance: one that reaches due ends the wait at once, as the platform
+// would have acted during the time that jumped by. It is how the
+// platform's own timers (a retry due in five minutes) run, not a poll.
+func (c *Clock) Until(ctx context.Context, due time.Time) bool {
+	for {
+		c.mu.Lock()
+		rest, moved := due.Sub(c.wall().Add(c.offset)), c.moved
+		c.mu.Unlock()
+		if rest <= 0 {
+			return ctx.Err() == nil
+		}
+		t := time.NewTimer(rest)
+		select {
+		case <-t.C:
+		case <-moved:
+			t.Stop()
+		case <-ctx.Done():
+			t.Stop()
+			return false
+		}
+	}
 }
 
 // maxBody caps a clock request.

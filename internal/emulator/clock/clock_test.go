@@ -1,6 +1,7 @@
 package clock
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -38,6 +39,90 @@ func TestAdvanceMovesNowNotWall(t *testing.T) {
 	}
 	if len(seen) != 1 {
 		t.Fatalf("a refused advance ran listeners: %v", seen)
+	}
+}
+
+func TestUntil(t *testing.T) {
+	// answer waits up to a deadline for a sleeper to end.
+	answer := func(t *testing.T, done <-chan bool) (ended, passed bool) {
+		t.Helper()
+		select {
+		case passed = <-done:
+			return true, passed
+		case <-time.After(5 * time.Second):
+			return false, false
+		}
+	}
+	// asleep is true when the sleeper has not ended a little later (a
+	// deliberate observation window, not a wait for a condition).
+	asleep := func(done <-chan bool) bool {
+		select {
+		case <-done:
+			return false
+		case <-time.After(50 * time.Millisecond):
+			return true
+		}
+	}
+
+	tests := []struct {
+		name     string
+		d        time.Duration
+		advances []time.Duration // applied in order while it sleeps
+		cancel   bool
+		want     bool // the answer once it ends
+	}{
+		{"due now passes at once", 0, nil, false, true},
+		{"a short real wait passes", 20 * time.Millisecond, nil, false, true},
+		{"an advance to due wakes it", time.Hour, []time.Duration{time.Hour}, false, true},
+		{"advances that add up wake it", time.Hour, []time.Duration{40 * time.Minute, 20 * time.Minute}, false, true},
+		{"cancelled while asleep", time.Hour, []time.Duration{30 * time.Minute}, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := New(nil)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			due := c.Now().Add(tt.d)
+			done := make(chan bool, 1)
+			go func() { done <- c.Until(ctx, due) }()
+			for _, adv := range tt.advances {
+				if !asleep(done) {
+					t.Fatal("woke before its time")
+				}
+				if _, err := c.Advance(adv); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tt.cancel {
+				if !asleep(done) {
+					t.Fatal("woke before its time")
+				}
+				cancel()
+			}
+			ended, passed := answer(t, done)
+			if !ended {
+				t.Fatal("still asleep")
+			}
+			if passed != tt.want {
+				t.Fatalf("Until = %v, want %v", passed, tt.want)
+			}
+		})
+	}
+}
+
+func TestSleepOnRealTime(t *testing.T) {
+	c := New(nil)
+	start := time.Now()
+	if !c.Sleep(context.Background(), 30*time.Millisecond) {
+		t.Fatal("Sleep reported a cancel")
+	}
+	if time.Since(start) < 30*time.Millisecond {
+		t.Fatal("Sleep ended early")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if c.Sleep(ctx, time.Hour) || c.Sleep(ctx, 0) {
+		t.Fatal("Sleep on a done context reported the time passed")
 	}
 }
 

@@ -5,15 +5,18 @@
 // workspace fail with status and/or wait latency_ms; DELETE clears them.
 // With neither count nor seconds a fault lasts until cleared. Each emulator
 // decides what "touching a workspace" means and how its platform words the
-// failure; the table only says which fault applies.
+// failure; the table says which fault applies and waits out its latency
+// (Apply).
 package faults
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -71,6 +74,38 @@ func (t *Table) Take(workspace string) (Fault, bool) {
 		hit.count--
 	}
 	return *hit, true
+}
+
+// Apply is Take for a call being served: it takes the fault that applies
+// to workspace, waits out its latency (until ctx ends) and reports whether
+// the call must fail instead of being served. When it must, f.Status is
+// the status to answer with: the injected one, or 503 when ctx ended
+// during the latency (the caller has gone; what is written is for the
+// request log). The platform answers in its own error shape, with
+// SetRetryAfter's header.
+func (t *Table) Apply(ctx context.Context, workspace string) (f Fault, fail bool) {
+	f, ok := t.Take(workspace)
+	if !ok {
+		return Fault{}, false
+	}
+	if f.Latency > 0 {
+		timer := time.NewTimer(f.Latency)
+		defer timer.Stop()
+		select {
+		case <-timer.C:
+		case <-ctx.Done():
+			return Fault{Workspace: f.Workspace, Status: http.StatusServiceUnavailable}, true
+		}
+	}
+	return f, f.Status != 0
+}
+
+// SetRetryAfter puts the Retry-After header every platform sends with an
+// injected 429 (SANDBOX.md); other statuses get none.
+func (f Fault) SetRetryAfter(h http.Header) {
+	if f.Status == http.StatusTooManyRequests {
+		h.Set("Retry-After", strconv.Itoa(f.RetryAfter))
+	}
 }
 
 // Clear removes every fault.
