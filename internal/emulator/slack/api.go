@@ -1,12 +1,15 @@
 package slack
 
 import (
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
+
+	"parley/internal/emulator"
+	"parley/internal/emulator/ratelimit"
+	"parley/internal/emulator/requestlog"
 )
 
 // maxAPIBody caps a Web API request body; larger bodies get 413 before any
@@ -77,7 +80,7 @@ func init() {
 // serveAPI answers POST (or GET) /api/<method>.
 func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("method")
-	entry := logEntry{Time: e.now(), Method: name, TokenKind: "none"}
+	entry := logEntry{Entry: requestlog.Entry{Time: e.now(), Method: name}, TokenKind: "none"}
 	status := http.StatusOK
 	var out resp
 	defer func() {
@@ -85,7 +88,7 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 		if s, ok := out["error"].(string); ok {
 			entry.Error = s
 		}
-		e.requests.add(entry)
+		e.requests.Add(entry)
 	}()
 
 	if r.Method != http.MethodPost && r.Method != http.MethodGet {
@@ -167,22 +170,16 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Accepted-OAuth-Scopes", needed)
 	}
 
-	if f, ok := e.faults.Take(workspace); ok {
-		if !sleepCtx(r.Context(), f.Latency) {
-			status = http.StatusServiceUnavailable
-			return
-		}
-		if f.Status != 0 {
-			status = f.Status
-			entry.RetryAfter = f.RetryAfter
-			writeFault(w, f)
-			return
-		}
+	if f, fail := e.base.Faults.Apply(r.Context(), workspace); fail {
+		status = f.Status
+		entry.RetryAfter = f.RetryAfter
+		writeFault(w, f)
+		return
 	}
-	if wait, limited := e.limits.allow(name, workspace, rateKey, a["channel"]); limited {
+	if wait, ok := e.allowCall(name, workspace, rateKey, a["channel"]); !ok {
 		status = http.StatusTooManyRequests
-		entry.RetryAfter = wait
-		w.Header().Set("Retry-After", strconv.Itoa(wait))
+		entry.RetryAfter = ratelimit.Seconds(wait)
+		w.Header().Set("Retry-After", strconv.Itoa(entry.RetryAfter))
 		out = errResp("ratelimited")
 		writeJSON(w, status, out)
 		return
@@ -198,13 +195,5 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, status, out)
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
-}
+// writeJSON answers with Slack's Content-Type.
+var writeJSON = emulator.JSONWriter("application/json; charset=utf-8")

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"parley/internal/emulator/ids"
 )
 
 // maxTextRunes is where Slack truncates message text (and warns
@@ -260,7 +262,7 @@ func apiChatGetPermalink(c *call) resp {
 // permalink mirrors Slack's https://<domain>.slack.com/archives/C…/p<ts
 // without dot>[?thread_ts=…&cid=…] on the emulator's origin.
 func (e *Emulator) permalink(ch *channel, m *message) string {
-	link := e.baseURL + "/archives/" + ch.id + "/p" + strings.Replace(m.ts, ".", "", 1)
+	link := e.base.URL() + "/archives/" + ch.id + "/p" + strings.Replace(m.ts, ".", "", 1)
 	if m.isReply() {
 		link += "?thread_ts=" + m.threadTS + "&cid=" + ch.id
 	}
@@ -278,6 +280,6 @@ func removeString(list []string, s string) []string {
 }
 
 func newUUID() string {
-	h := randomHex(16)
+	h := ids.Hex(16)
 	return h[0:8] + "-" + h[8:12] + "-4" + h[13:16] + "-a" + h[17:20] + "-" + h[20:32]
 }

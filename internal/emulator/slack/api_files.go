@@ -7,6 +7,8 @@ import (
 	"path"
 	"strconv"
 	"strings"
+
+	"parley/internal/emulator/ids"
 )
 
 // maxUploadBytes caps one emulated file. Slack allows 1 GB; the emulator
@@ -67,10 +69,10 @@ func apiFilesGetUploadURLExternal(c *call) resp {
 		mimetype: mt, filetype: ft, length: length, created: c.e.now().Unix(),
 		shares: map[string][]fileShare{},
 	}
-	key := randomString(idAlphabet+"abcdefghijklmnopqrstuvwxyz", 40)
+	key := ids.String(ids.Alnum, 40)
 	c.e.st.files[f.id] = f
 	c.e.st.uploads[key] = f
-	return resp{"ok": true, "file_id": f.id, "upload_url": c.e.baseURL + "/upload/v1/" + key}
+	return resp{"ok": true, "file_id": f.id, "upload_url": c.e.base.URL() + "/upload/v1/" + key}
 }
 
 func apiFilesCompleteUploadExternal(c *call) resp {
@@ -177,7 +179,7 @@ func apiFilesInfo(c *call) resp {
 // renderFile is Slack's file object, with shares once posted.
 func (e *Emulator) renderFile(f *file) map[string]any {
 	esc := url.PathEscape(f.name)
-	private := e.baseURL + "/files-pri/" + f.team + "-" + f.id + "/" + esc
+	private := e.base.URL() + "/files-pri/" + f.team + "-" + f.id + "/" + esc
 	public := map[string]any{}
 	channels := []string{}
 	for _, chID := range f.shareOrder {
@@ -199,9 +201,9 @@ func (e *Emulator) renderFile(f *file) map[string]any {
 		"user": f.user, "user_team": f.team, "editable": false, "size": len(f.data), "mode": "hosted",
 		"is_external": false, "external_type": "", "is_public": len(channels) > 0, "public_url_shared": false,
 		"display_as_bot": false, "username": "", "url_private": private,
-		"url_private_download": e.baseURL + "/files-pri/" + f.team + "-" + f.id + "/download/" + esc,
+		"url_private_download": e.base.URL() + "/files-pri/" + f.team + "-" + f.id + "/download/" + esc,
 		"media_display_type":   "unknown",
-		"permalink":            e.baseURL + "/files/" + f.user + "/" + f.id + "/" + esc,
+		"permalink":            e.base.URL() + "/files/" + f.user + "/" + f.id + "/" + esc,
 		"is_starred":           false, "has_rich_preview": false, "file_access": "visible",
 		"channels": channels, "groups": []string{}, "ims": []string{}, "comments_count": 0,
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"parley/internal/emulator/idp"
+	"parley/internal/emulator/ids"
 )
 
 // pageLifetime is how long an authorize page can be answered.
@@ -203,10 +204,10 @@ func (e *Emulator) serveAuthorizeAnswer(w http.ResponseWriter, r *http.Request) 
 		idp.WriteErrorPage(w, http.StatusBadRequest, "Unknown account", "Choose one of the accounts listed.")
 		return
 	}
-	code := randomDigits(13) + "." + randomDigits(13) + "." + randomHex(32)
+	code := ids.String(ids.Digits, 13) + "." + ids.String(ids.Digits, 13) + "." + ids.Hex(32)
 	e.codes.Issue(code, idp.Grant[grantInfo]{
 		ClientID: e.clientIDOf(req.appID), RedirectURI: req.redirectIn, Nonce: req.nonce,
-		Challenge: req.challenge, Method: req.method, Account: u.id, AuthTime: e.clock.Wall(),
+		Challenge: req.challenge, Method: req.method, Account: u.id, AuthTime: e.base.Wall(),
 		Data: grantInfo{flow: req.flow, appID: req.appID, team: u.team, botScopes: req.botScopes, userScopes: req.userScopes},
 	})
 	idp.Redirect(w, r, req.redirect, url.Values{"code": {code}, "state": {req.state}})

@@ -106,3 +106,50 @@ func TestSignInAfterClockJump(t *testing.T) {
 		t.Fatalf("ID token issued at %s, in the relying party's future (%s)", idt.IssuedAt, s.clk.now())
 	}
 }
+
+// TestClockJumpSendsDueEventRetries runs Slack's own schedule (a retry at
+// once, one a minute later, one five minutes after that) with an app that
+// never acknowledges: the later retries come when the emulator's clock is
+// advanced past them, not an hour of real time later.
+func TestClockJumpSendsDueEventRetries(t *testing.T) {
+	e := newEnv(t, Options{RetryDelays: []time.Duration{0, time.Minute, 5 * time.Minute}})
+	e.rc.mu.Lock()
+	e.rc.respond = func(w http.ResponseWriter, g received, _ int) bool {
+		if g.inner["text"] != "late" {
+			return false
+		}
+		w.WriteHeader(http.StatusServiceUnavailable)
+		return true
+	}
+	e.rc.mu.Unlock()
+	given := e.emu.DeliveryStats().GivenUp
+	_, ts, err := e.client(e.alice.Token).PostMessageContext(context.Background(), e.ch.ID, slackapi.MsgOptionText("late", false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nums := func() []string {
+		var out []string
+		for _, g := range e.rc.all() {
+			if g.inner["ts"] == ts {
+				out = append(out, g.header.Get("X-Slack-Retry-Num"))
+			}
+		}
+		return out
+	}
+	checkFor(t, 5*time.Second, func() bool { return len(nums()) == 2 })
+	e.advance(t, 59*time.Second)
+	// A retry due in a second more must not come yet; a short look is
+	// enough to see one that would.
+	time.Sleep(100 * time.Millisecond)
+	if got := nums(); len(got) != 2 {
+		t.Fatalf("attempts before retry 2 was due: %q", got)
+	}
+	e.advance(t, time.Second)
+	checkFor(t, 5*time.Second, func() bool { return len(nums()) == 3 })
+	e.advance(t, 5*time.Minute)
+	checkFor(t, 5*time.Second, func() bool { return len(nums()) == 4 })
+	if got := nums(); strings.Join(got, ",") != ",1,2,3" {
+		t.Fatalf("X-Slack-Retry-Num of the attempts: %q", got)
+	}
+	checkFor(t, 5*time.Second, func() bool { return e.emu.DeliveryStats().GivenUp == given+1 })
+}

@@ -2,32 +2,15 @@ package slack
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
+
+	"parley/internal/emulator"
+	"parley/internal/emulator/ids"
 )
-
-// maxControlBody caps control API request bodies.
-const maxControlBody = 64 << 10
-
-// readControl decodes a control request body strictly; it answers 400
-// itself and returns false on bad input.
-func readControl(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(io.LimitReader(r.Body, maxControlBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]any{"ok": false, "error": "invalid_json", "detail": err.Error()})
-		return false
-	}
-	return true
-}
 
 func controlError(w http.ResponseWriter, status int, code string) {
 	writeJSON(w, status, map[string]any{"ok": false, "error": code})
-}
-
-func (e *Emulator) controlRequests(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "requests": e.requests.list(r.URL.Query().Get("workspace"))})
 }
 
 func (e *Emulator) controlOAuthCode(w http.ResponseWriter, r *http.Request) {
@@ -36,7 +19,7 @@ func (e *Emulator) controlOAuthCode(w http.ResponseWriter, r *http.Request) {
 		Team  string `json:"team"`
 		User  string `json:"user"`
 	}
-	if !readControl(w, r, &req) {
+	if !emulator.ReadControl(w, r, &req) {
 		return
 	}
 	code, errCode := e.mintCode(req.AppID, req.Team, req.User)
@@ -53,7 +36,7 @@ func (e *Emulator) controlRequestURL(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		URL string `json:"url"`
 	}
-	if !readControl(w, r, &req) {
+	if !emulator.ReadControl(w, r, &req) {
 		return
 	}
 	if !strings.HasPrefix(req.URL, "https://") && !strings.HasPrefix(req.URL, "http://") {
@@ -85,7 +68,7 @@ func (e *Emulator) controlRequestURL(w http.ResponseWriter, r *http.Request) {
 // verifyURL sends a signed url_verification challenge; the app passes if
 // it answers 2xx with the challenge as plain text or as {"challenge":…}.
 func (e *Emulator) verifyURL(r *http.Request, url, secret, verification string) bool {
-	challenge := randomString(idAlphabet+"abcdefghijklmnopqrstuvwxyz", 48)
+	challenge := ids.String(ids.Alnum, 48)
 	body, _ := json.Marshal(map[string]string{"token": verification, "challenge": challenge, "type": "url_verification"})
 	res, answer, err := e.post(r.Context(), url, secret, body, 0, "")
 	if err != nil || res.StatusCode < 200 || res.StatusCode > 299 {

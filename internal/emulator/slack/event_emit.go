@@ -56,10 +56,10 @@ func (e *Emulator) emit(ch *channel, scope string, inner map[string]any) {
 		}
 		body, err := json.Marshal(env)
 		if err != nil {
-			e.log.Error("encode event", "err", err)
+			e.base.Log.Error("encode event", "err", err)
 			continue
 		}
-		a.queue.push(&delivery{url: a.requestURL, secret: a.signingSecret, body: body})
+		a.events.Push(e.send(a.requestURL, a.signingSecret, body))
 	}
 }
 

@@ -11,7 +11,7 @@ import (
 // ratelimited body, other statuses with an HTML page the SDKs do not parse.
 func writeFault(w http.ResponseWriter, f faults.Fault) {
 	if f.Status == http.StatusTooManyRequests {
-		w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
+		f.SetRetryAfter(w.Header())
 		writeJSON(w, f.Status, errResp("ratelimited"))
 		return
 	}

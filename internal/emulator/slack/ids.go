@@ -1,60 +1,26 @@
 package slack
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
+
+	"parley/internal/emulator/ids"
 )
 
-// idAlphabet is what Slack IDs are made of after their one-letter kind
-// prefix (T team, U user, C channel, B bot, A app, F file).
-const idAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-// randomString returns n characters drawn (near-uniformly) from alphabet using
-// crypto/rand, so tokens and upload URLs are unguessable like real ones.
-func randomString(alphabet string, n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b) // documented never to fail since Go 1.24
-	out := make([]byte, n)
-	for i, v := range b {
-		out[i] = alphabet[int(v)%len(alphabet)]
-	}
-	return string(out)
-}
-
-// newID returns a fresh ID of the given kind; the caller holds e.mu so the
-// uniqueness check and insert are atomic.
+// newID returns a fresh ID of the given kind (T team, U user, C channel,
+// B bot, A app, F file, Ev event) followed by ten of [0-9A-Z]; the caller
+// holds e.mu.
 func (e *Emulator) newID(kind string) string {
-	for {
-		id := kind + randomString(idAlphabet, 10)
-		if !e.st.ids[id] {
-			e.st.ids[id] = true
-			return id
-		}
-	}
+	return e.st.ids.New(func() string { return kind + ids.String(ids.UpperAlnum, 10) })
 }
-
-func randomHex(nBytes int) string {
-	b := make([]byte, nBytes)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
-func randomDigits(n int) string { return randomString("0123456789", n) }
 
 // newTS returns a message timestamp "<unix>.<6 digits>". Slack's ts is
 // unique per channel; the emulator makes it unique and strictly increasing
 // across the whole emulator, which implies the per-channel rule and keeps
 // event ts values (used for edits and deletes) distinct from message ts.
 func (e *Emulator) newTS() string {
-	micros := e.now().UnixMicro()
-	if micros <= e.st.lastTS {
-		micros = e.st.lastTS + 1
-	}
-	e.st.lastTS = micros
-	return formatTS(micros)
+	return formatTS(e.st.ts.Next(e.now().UnixMicro()))
 }
 
 func formatTS(micros int64) string {

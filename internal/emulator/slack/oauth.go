@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"parley/internal/emulator/idp"
+	"parley/internal/emulator/ids"
 )
 
 // codeLifetime is how long an authorization code can be exchanged; Slack
@@ -49,8 +50,8 @@ func (e *Emulator) mintCode(appID, teamID, userID string) (string, string) {
 	}
 	clientID := a.clientID
 	e.mu.Unlock()
-	code := randomDigits(13) + "." + randomDigits(13) + "." + randomHex(32)
-	e.codes.Issue(code, idp.Grant[grantInfo]{ClientID: clientID, Account: userID, AuthTime: e.clock.Wall(),
+	code := ids.String(ids.Digits, 13) + "." + ids.String(ids.Digits, 13) + "." + ids.Hex(32)
+	e.codes.Issue(code, idp.Grant[grantInfo]{ClientID: clientID, Account: userID, AuthTime: e.base.Wall(),
 		Data: grantInfo{flow: flowInstall, appID: appID, team: teamID, minted: true}})
 	return code, ""
 }
@@ -140,9 +141,9 @@ func (e *Emulator) issueLocked(a *app, kind, team, userID string, scopes []strin
 	if u := e.st.users[userID]; u != nil && u.isBot {
 		tok.botID = u.botID
 	}
-	tok.value = prefix + randomDigits(13) + "-" + randomDigits(13) + "-" + randomString(idAlphabet+"abcdefghijklmnopqrstuvwxyz", 24)
+	tok.value = prefix + ids.String(ids.Digits, 13) + "-" + ids.String(ids.Digits, 13) + "-" + ids.String(ids.Alnum, 24)
 	if a.rotation {
-		tok.value = "xoxe." + prefix + "1-" + randomString(idAlphabet+"abcdefghijklmnopqrstuvwxyz", 140)
+		tok.value = "xoxe." + prefix + "1-" + ids.String(ids.Alnum, 140)
 		tok.expires = e.now().Add(rotatingLifetime)
 	}
 	e.st.tokens[tok.value] = tok
@@ -155,7 +156,7 @@ func (e *Emulator) addRotation(out resp, a *app, tok *token) {
 	if !a.rotation {
 		return
 	}
-	rt := "xoxe-1-" + randomString(idAlphabet+"abcdefghijklmnopqrstuvwxyz", 140)
+	rt := "xoxe-1-" + ids.String(ids.Alnum, 140)
 	e.st.refresh[rt] = &refreshGrant{appID: a.id, team: tok.team, userID: tok.userID, kind: tok.kind, scopes: tok.scopes, access: tok.value}
 	out["refresh_token"] = rt
 	out["expires_in"] = int(tok.expires.Sub(e.now()).Seconds())

@@ -99,7 +99,7 @@ func (e *Emulator) botProfile(botUserID string) map[string]any {
 func (e *Emulator) avatarSet(userID string, keys ...string) map[string]any {
 	out := map[string]any{}
 	for _, k := range keys {
-		out[k] = e.baseURL + "/avatars/" + userID + "_" + strings.TrimPrefix(k, "image_") + ".png"
+		out[k] = e.base.URL() + "/avatars/" + userID + "_" + strings.TrimPrefix(k, "image_") + ".png"
 	}
 	return out
 }

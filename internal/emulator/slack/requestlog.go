@@ -1,49 +1,11 @@
 package slack
 
-import (
-	"sync"
-	"time"
-)
+import "parley/internal/emulator/requestlog"
 
-// maxLogEntries bounds the request log; older entries are dropped.
-const maxLogEntries = 10000
-
-// logEntry records one Web API call for tests (GET /_emulator/requests).
-// It never holds message text or tokens: only the method, the token kind,
-// the outcome and, for 429s, the Retry-After given.
+// logEntry records one Web API call for tests (GET /_emulator/requests):
+// the method, the token kind, the outcome and, for 429s, the Retry-After
+// given; never message text or tokens.
 type logEntry struct {
-	Time       time.Time `json:"time"`
-	Method     string    `json:"method"`
-	Workspace  string    `json:"workspace,omitempty"`
-	TokenKind  string    `json:"token_kind"`
-	Status     int       `json:"status"`
-	Error      string    `json:"error,omitempty"`
-	RetryAfter int       `json:"retry_after,omitempty"`
-}
-
-type requestLog struct {
-	mu      sync.Mutex
-	entries []logEntry
-}
-
-func (l *requestLog) add(e logEntry) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.entries) >= maxLogEntries {
-		l.entries = append(l.entries[:0], l.entries[len(l.entries)-maxLogEntries/2:]...)
-	}
-	l.entries = append(l.entries, e)
-}
-
-// list returns the entries for workspace ("" for all), oldest first.
-func (l *requestLog) list(workspace string) []logEntry {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	out := []logEntry{}
-	for _, e := range l.entries {
-		if workspace == "" || e.Workspace == workspace {
-			out = append(out, e)
-		}
-	}
-	return out
+	requestlog.Entry
+	TokenKind string `json:"token_kind"`
 }

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"parley/internal/emulator"
 )
 
 // revokeLocked revokes tokens issued to an app in one workspace and tells
@@ -87,7 +89,7 @@ func (e *Emulator) controlUninstall(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Team string `json:"team"`
 	}
-	if !readControl(w, r, &req) {
+	if !emulator.ReadControl(w, r, &req) {
 		return
 	}
 	e.mu.Lock()
@@ -105,8 +107,8 @@ func (e *Emulator) controlUninstall(w http.ResponseWriter, r *http.Request) {
 func (e *Emulator) queueEnvelope(a *app, env map[string]any) {
 	body, err := json.Marshal(env)
 	if err != nil {
-		e.log.Error("encode event", "err", err)
+		e.base.Log.Error("encode event", "err", err)
 		return
 	}
-	a.queue.push(&delivery{url: a.requestURL, secret: a.signingSecret, body: body})
+	a.events.Push(e.send(a.requestURL, a.signingSecret, body))
 }

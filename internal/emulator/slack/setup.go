@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"parley/internal/emulator/ids"
 )
 
 // Workspace is an emulated Slack workspace (a "team").
@@ -107,7 +109,7 @@ func (e *Emulator) AddUser(team, name, email string) User {
 	e.st.users[u.id] = u
 	t.users = append(t.users, u.id)
 	tok := &token{
-		value:  "xoxp-" + randomDigits(13) + "-" + randomDigits(13) + "-" + randomDigits(13) + "-" + randomHex(16),
+		value:  "xoxp-" + ids.String(ids.Digits, 13) + "-" + ids.String(ids.Digits, 13) + "-" + ids.String(ids.Digits, 13) + "-" + ids.Hex(16),
 		kind:   tokenUser,
 		team:   team,
 		userID: u.id,
@@ -152,14 +154,13 @@ func (e *Emulator) AddApp(spec AppSpec) App {
 		clientSecret:      spec.ClientSecret,
 		signingSecret:     spec.SigningSecret,
 		requestURL:        spec.RequestURL,
-		verificationToken: randomString(idAlphabet+"abcdefghijklmnopqrstuvwxyz", 24),
+		verificationToken: ids.String(ids.Alnum, 24),
 		botScopes:         slices.Clone(spec.BotScopes),
 		redirectURLs:      slices.Clone(spec.RedirectURLs),
 		rotation:          spec.TokenRotation,
 	}
-	a.queue = newAppQueue(e, a.id)
+	a.events = e.events.NewLane()
 	e.st.apps[a.id] = a
-	e.goOwned(a.queue.run)
 	return App{ID: a.id, Name: a.name}
 }
 
@@ -192,7 +193,7 @@ func (e *Emulator) installLocked(appID, teamID string) (*install, error) {
 	e.st.users[bot.id] = bot
 	t.users = append(t.users, bot.id)
 	tok := &token{
-		value:  "xoxb-" + randomDigits(13) + "-" + randomDigits(13) + "-" + randomString(idAlphabet+"abcdefghijklmnopqrstuvwxyz", 24),
+		value:  "xoxb-" + ids.String(ids.Digits, 13) + "-" + ids.String(ids.Digits, 13) + "-" + ids.String(ids.Alnum, 24),
 		kind:   tokenBot,
 		team:   teamID,
 		userID: bot.id,

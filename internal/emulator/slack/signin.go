@@ -9,6 +9,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"parley/internal/emulator/idp"
+	"parley/internal/emulator/ids"
 )
 
 // idTokenLifetime is how long an ID token is valid.
@@ -23,7 +24,7 @@ var openIDScopes = []string{"openid", "profile", "email"}
 func (e *Emulator) IssuerURL() string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.baseURL
+	return e.base.URL()
 }
 
 // serveOpenIDConfiguration is slack.com's discovery document with the
@@ -78,10 +79,10 @@ func apiOpenIDConnectToken(c *call) resp {
 	}
 	scopes := slices.DeleteFunc(slices.Clone(g.Data.userScopes), func(s string) bool { return !slices.Contains(openIDScopes, s) })
 	tok := c.e.issueLocked(a, tokenUser, g.Data.team, g.Account, scopes)
-	now := c.e.clock.Wall() // the relying party checks an ID token on its own clock
+	now := c.e.base.Wall() // the relying party checks an ID token on its own clock
 	claims := c.e.identityClaims(c.e.st.users[g.Account], scopes)
-	claims["iss"], claims["aud"], claims["iat"], claims["exp"], claims["auth_time"] = c.e.baseURL, a.clientID, now.Unix(), now.Add(idTokenLifetime).Unix(), g.AuthTime.Unix()
-	claims["at_hash"], claims["jti"] = idp.AtHash(tok.value), randomHex(16)
+	claims["iss"], claims["aud"], claims["iat"], claims["exp"], claims["auth_time"] = c.e.base.URL(), a.clientID, now.Unix(), now.Add(idTokenLifetime).Unix(), g.AuthTime.Unix()
+	claims["at_hash"], claims["jti"] = idp.AtHash(tok.value), ids.Hex(16)
 	if g.Nonce != "" {
 		claims["nonce"] = g.Nonce
 	}

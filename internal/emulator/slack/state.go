@@ -3,13 +3,16 @@ package slack
 import (
 	"encoding/json"
 	"slices"
+
+	"parley/internal/emulator/ids"
+	"parley/internal/emulator/outbox"
 )
 
 // state is everything the emulated Slack knows. It is guarded by
 // Emulator.mu; nothing in it is safe to touch without that lock.
 type state struct {
-	ids    map[string]bool
-	lastTS int64
+	ids ids.Set
+	ts  ids.Increasing // microseconds
 
 	teams    map[string]*team
 	users    map[string]*user
@@ -24,7 +27,6 @@ type state struct {
 
 func newState() *state {
 	return &state{
-		ids:      map[string]bool{},
 		teams:    map[string]*team{},
 		users:    map[string]*user{},
 		channels: map[string]*channel{},
@@ -83,7 +85,7 @@ type app struct {
 	botScopes              []string
 	redirectURLs           []string
 	rotation               bool
-	queue                  *appQueue
+	events                 *outbox.Lane // its events, in order
 }
 
 type install struct {
