@@ -164,21 +164,27 @@ func (l *Lane) run(ctx context.Context) {
 // deliver makes the first attempt and, if it failed, runs the retries:
 // in place when the policy keeps order, else beside the lane.
 func (o *Outbox) deliver(ctx context.Context, s Send) {
-	if !o.retryable(o.attempt(ctx, s, 0)) {
+	r, failedAt := o.attempt(ctx, s, 0)
+	if !o.retryable(r) {
 		return
 	}
 	if o.policy.InOrder {
-		o.retry(ctx, s)
+		o.retry(ctx, s, failedAt)
 		return
 	}
-	o.base.Go(func(ctx context.Context) { o.retry(ctx, s) })
+	o.base.Go(func(ctx context.Context) { o.retry(ctx, s, failedAt) })
 }
 
 // retry follows the schedule until the delivery is acknowledged, given up,
-// or the emulator closes.
-func (o *Outbox) retry(ctx context.Context, s Send) {
+// or the emulator closes. Each retry is due its delay after the attempt
+// before it failed.
+func (o *Outbox) retry(ctx context.Context, s Send, failedAt time.Time) {
 	for i, d := range o.policy.Retries {
-		if !o.base.Clock.Sleep(ctx, d) || !o.retryable(o.attempt(ctx, s, i+1)) {
+		if !o.base.Clock.Until(ctx, failedAt.Add(d)) {
+			return
+		}
+		var r Result
+		if r, failedAt = o.attempt(ctx, s, i+1); !o.retryable(r) {
 			return
 		}
 	}
@@ -188,8 +194,9 @@ func (o *Outbox) retry(ctx context.Context, s Send) {
 	}
 }
 
-// retryable counts r and says whether the delivery still wants a retry.
-// With no retries to make, a failure is given up here.
+// retryable says whether the delivery still wants a retry, and counts it
+// as given up if not and not delivered. With no retries to make, a failure
+// is given up here.
 func (o *Outbox) retryable(r Result) bool {
 	switch r {
 	case Delivered:
@@ -205,13 +212,18 @@ func (o *Outbox) retryable(r Result) bool {
 	return true
 }
 
-func (o *Outbox) attempt(ctx context.Context, s Send, try int) Result {
+// attempt makes one attempt and counts it. It returns when on the
+// emulator's clock the attempt ended, read before the counters move: a
+// test that sees a failure counted and then advances the clock has
+// advanced it past the start of the wait for the next retry.
+func (o *Outbox) attempt(ctx context.Context, s Send, try int) (Result, time.Time) {
 	r := s(ctx, try)
+	end := o.base.Now()
 	if r != Dropped {
 		o.attempts.Add(1)
 	}
 	if r == Failed || r == Refused {
 		o.failures.Add(1)
 	}
-	return r
+	return r, end
 }
