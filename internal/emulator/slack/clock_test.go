@@ -122,10 +122,16 @@ func TestClockJumpSendsDueEventRetries(t *testing.T) {
 		return true
 	}
 	e.rc.mu.Unlock()
-	given := e.emu.DeliveryStats().GivenUp
+	before := e.emu.DeliveryStats()
 	_, ts, err := e.client(e.alice.Token).PostMessageContext(context.Background(), e.ch.ID, slackapi.MsgOptionText("late", false))
 	if err != nil {
 		t.Fatal(err)
+	}
+	// failed waits until n attempts have failed: the emulator has then
+	// noted when the last one did, which its next retry is timed from.
+	failed := func(n int64) {
+		t.Helper()
+		checkFor(t, 5*time.Second, func() bool { return e.emu.DeliveryStats().Failures-before.Failures == n })
 	}
 	nums := func() []string {
 		var out []string
@@ -136,7 +142,7 @@ func TestClockJumpSendsDueEventRetries(t *testing.T) {
 		}
 		return out
 	}
-	checkFor(t, 5*time.Second, func() bool { return len(nums()) == 2 })
+	failed(2) // the first attempt and the immediate retry
 	e.advance(t, 59*time.Second)
 	// A retry due in a second more must not come yet; a short look is
 	// enough to see one that would.
@@ -145,11 +151,11 @@ func TestClockJumpSendsDueEventRetries(t *testing.T) {
 		t.Fatalf("attempts before retry 2 was due: %q", got)
 	}
 	e.advance(t, time.Second)
-	checkFor(t, 5*time.Second, func() bool { return len(nums()) == 3 })
+	failed(3)
 	e.advance(t, 5*time.Minute)
-	checkFor(t, 5*time.Second, func() bool { return len(nums()) == 4 })
+	failed(4)
+	checkFor(t, 5*time.Second, func() bool { return e.emu.DeliveryStats().GivenUp-before.GivenUp == 1 })
 	if got := nums(); strings.Join(got, ",") != ",1,2,3" {
 		t.Fatalf("X-Slack-Retry-Num of the attempts: %q", got)
 	}
-	checkFor(t, 5*time.Second, func() bool { return e.emu.DeliveryStats().GivenUp == given+1 })
 }
