@@ -108,25 +108,34 @@ func (c *Clock) Sleep(ctx context.Context, d time.Duration) bool {
 }
 
 // Until waits until the platform's time reaches due or ctx is done, and
-// reports whether it was reached. Real time passing counts, and so does an
-// advance: one that reaches due ends the wait at once, as the platform
-// would have acted during the time that jumped by. It is how the
-// platform's own timers (a retry due in five minutes) run, not a poll.
+// reports whether it was reached. The platform's time moves two ways:
+// real time passes (a timer set for the wait seen at the start, which
+// runs even when the clock's wall is a test's frozen one), and advances,
+// one of which reaching due ends the wait at once, as the platform would
+// have acted during the time that jumped by. It is how the platform's own
+// timers (a retry due in five minutes) run, not a poll.
 func (c *Clock) Until(ctx context.Context, due time.Time) bool {
+	c.mu.Lock()
+	rest, moved := due.Sub(c.wall().Add(c.offset)), c.moved
+	c.mu.Unlock()
+	if rest <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(rest)
+	defer t.Stop()
 	for {
-		c.mu.Lock()
-		rest, moved := due.Sub(c.wall().Add(c.offset)), c.moved
-		c.mu.Unlock()
-		if rest <= 0 {
-			return ctx.Err() == nil
-		}
-		t := time.NewTimer(rest)
 		select {
 		case <-t.C:
+			return ctx.Err() == nil
 		case <-moved:
-			t.Stop()
+			c.mu.Lock()
+			reached := !due.After(c.wall().Add(c.offset))
+			moved = c.moved
+			c.mu.Unlock()
+			if reached {
+				return ctx.Err() == nil
+			}
 		case <-ctx.Done():
-			t.Stop()
 			return false
 		}
 	}

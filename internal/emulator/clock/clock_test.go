@@ -124,6 +124,13 @@ func TestSleepOnRealTime(t *testing.T) {
 	if c.Sleep(ctx, time.Hour) || c.Sleep(ctx, 0) {
 		t.Fatal("Sleep on a done context reported the time passed")
 	}
+	// A test's frozen wall clock does not stop real time from counting.
+	frozen := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	c = New(func() time.Time { return frozen })
+	start = time.Now()
+	if !c.Sleep(context.Background(), 30*time.Millisecond) || time.Since(start) < 30*time.Millisecond {
+		t.Fatal("Sleep on a frozen wall clock did not wait out the real time")
+	}
 }
 
 func TestServeHTTP(t *testing.T) {

@@ -50,7 +50,7 @@ func (e *Emulator) baseActivity(typ, id string, from map[string]any, conv map[st
 		"id":             id,
 		"timestamp":      fmtActivityTime(now),
 		"localTimestamp": now.UTC().Format(activityTime),
-		"serviceUrl":     e.baseURL + "/",
+		"serviceUrl":     e.base.URL() + "/",
 		"channelId":      "msteams",
 		"from":           from,
 		"conversation":   conv,
@@ -68,10 +68,10 @@ func (e *Emulator) emitTo(b *bot, act map[string]any) {
 	body, err := json.Marshal(act)
 	delete(act, "recipient")
 	if err != nil {
-		e.log.Error("encode activity", "err", err)
+		e.base.Log.Error("encode activity", "err", err)
 		return
 	}
-	b.queue.push(&delivery{url: b.endpoint, appID: b.appID, serviceURL: e.baseURL + "/", body: body})
+	b.activities.Push(e.send(&delivery{url: b.endpoint, appID: b.appID, serviceURL: e.base.URL() + "/", body: body}))
 }
 
 // fromOf renders the author of m.

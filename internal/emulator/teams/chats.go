@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"parley/internal/emulator/ids"
 )
 
 // Chat is a group chat of people.
@@ -24,7 +26,7 @@ func (e *Emulator) AddGroupChat(tenantID, topic string, members ...string) Chat 
 	if e.st.tenants[tenantID] == nil {
 		return Chat{}
 	}
-	id := e.unique(func() string { return "19:" + randomHex(16) + "@thread.v2" })
+	id := e.unique(func() string { return "19:" + ids.Hex(16) + "@thread.v2" })
 	ct := &chat{id: id, graphID: id, tenant: tenantID, group: true, topic: topic, created: e.now()}
 	for _, m := range members {
 		if u := e.st.users[m]; u != nil && u.tenant == tenantID && !slices.Contains(ct.members, m) {

@@ -2,8 +2,10 @@ package teams
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 )
@@ -83,5 +85,50 @@ func TestSignInAfterClockJump(t *testing.T) {
 	}
 	if status, _ := s.graphGet(t, tok.AccessToken, "/v1.0/me"); status != http.StatusOK {
 		t.Fatalf("delegated token after the jump: %d", status)
+	}
+}
+
+// TestClockJumpSendsDueRedelivery: a redelivery an hour away is made when
+// the emulator's clock is advanced past it, and the activity queued behind
+// it still waits its turn.
+func TestClockJumpSendsDueRedelivery(t *testing.T) {
+	v := newEnvRetry(t, []time.Duration{time.Hour})
+	v.botRecv.mu.Lock()
+	v.botRecv.failNext = 1
+	v.botRecv.mu.Unlock()
+	before := v.e.activities.Stats()
+	path := channelMsgs(v.team, v.team.GeneralChannel)
+	_, _, first := v.call("POST", path, v.alice.Token, map[string]any{"body": map[string]any{"content": "one"}})
+	_, _, second := v.call("POST", path, v.alice.Token, map[string]any{"body": map[string]any{"content": "two"}})
+	messages := func() []any {
+		var ids []any
+		for _, a := range v.botRecv.all() {
+			if a["type"] == "message" {
+				ids = append(ids, a["id"])
+			}
+		}
+		return ids
+	}
+	// Once the failure is counted the emulator has noted when it
+	// happened, which the redelivery is timed from.
+	deadline := time.Now().Add(5 * time.Second)
+	for v.e.activities.Stats().Failures == before.Failures {
+		if time.Now().After(deadline) {
+			t.Fatal("the first delivery did not fail")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	// A short look shows a redelivery, or the second activity, that came
+	// too early.
+	time.Sleep(100 * time.Millisecond)
+	if got := messages(); len(got) != 1 {
+		t.Fatalf("deliveries before the hour passed: %v", got)
+	}
+	if s, _, out := v.call("POST", v.e.ControlURL()+"clock", "", map[string]any{"advance_seconds": 3600}); s != http.StatusOK || out["ok"] != true {
+		t.Fatalf("advance the clock: %d %v", s, out)
+	}
+	v.botRecv.waitFor(func(a activity) bool { return a["id"] == second["id"] })
+	if got, want := messages(), []any{first["id"], first["id"], second["id"]}; !slices.Equal(got, want) {
+		t.Fatalf("deliveries %v, want %v", got, want)
 	}
 }

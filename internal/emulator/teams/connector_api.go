@@ -8,6 +8,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"parley/internal/emulator/ratelimit"
+	"parley/internal/emulator/requestlog"
 )
 
 // maxActivityBytes is Teams' bot message limit (100 KB payload); larger
@@ -25,7 +28,7 @@ type connCall struct {
 	r     *http.Request
 	tok   *token
 	body  []byte
-	entry *logEntry
+	entry *RequestRecord
 	done  bool // a response was written
 }
 
@@ -33,9 +36,9 @@ type connCall struct {
 // token this emulator issued, a body cap and the request log.
 func (e *Emulator) connector(route string, h func(*connCall)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		entry := logEntry{Time: e.now(), API: "connector", Method: route, TokenKind: "none"}
+		entry := RequestRecord{Entry: requestlog.Entry{Time: e.now(), Method: route}, API: "connector", TokenKind: "none"}
 		c := &connCall{e: e, w: w, r: r, entry: &entry}
-		defer func() { e.requests.add(entry) }()
+		defer func() { e.requests.Add(entry) }()
 		tok, ok := e.lookupToken(r)
 		if !ok || tok.kind != tokenConnector {
 			// The Connector's own wording; it says nothing about why.
@@ -83,28 +86,23 @@ func (c *connCall) fail(status int, code, msg string) {
 // gate applies injected faults and the per-conversation rate limit for a
 // call touching tenant; it answers and returns false when the call must
 // not proceed. It must be called without e.mu held: latency sleeps.
-func (c *connCall) gate(tenant, convKey string, limits []window) bool {
+func (c *connCall) gate(tenant, convKey string, limits []ratelimit.Window) bool {
 	c.entry.Workspace = tenant
-	if f, ok := c.e.faults.Take(tenant); ok {
-		if !sleepCtx(c.r.Context(), f.Latency) {
-			c.reply(http.StatusServiceUnavailable, nil)
-			return false
-		}
-		if f.Status != 0 {
-			if f.Status == http.StatusTooManyRequests {
-				c.entry.RetryAfter = f.RetryAfter
-				c.w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
-			}
-			c.fail(f.Status, connFaultCode(f.Status), http.StatusText(f.Status))
-			return false
-		}
+	if f, fail := c.e.base.Faults.Apply(c.r.Context(), tenant); fail {
+		c.entry.RetryAfter = f.RetryAfter
+		f.SetRetryAfter(c.w.Header())
+		c.fail(f.Status, connFaultCode(f.Status), http.StatusText(f.Status))
+		return false
 	}
-	if convKey == "" {
-		return true
-	}
-	if wait, limited := c.e.limits.allow("v3|"+c.tok.appID+"|"+convKey, limits); limited {
-		c.entry.RetryAfter = wait
-		c.w.Header().Set("Retry-After", strconv.Itoa(wait))
+	return convKey == "" || c.allow(convKey, limits)
+}
+
+// allow applies the per-bot, per-conversation limits; over them it
+// answers 429 with Retry-After and returns false.
+func (c *connCall) allow(convKey string, limits []ratelimit.Window) bool {
+	if wait, ok := c.e.limits.Allow("v3|"+c.tok.appID+"|"+convKey, limits); !ok {
+		c.entry.RetryAfter = ratelimit.Seconds(wait)
+		c.w.Header().Set("Retry-After", strconv.Itoa(c.entry.RetryAfter))
 		c.fail(http.StatusTooManyRequests, "TooManyRequests", "Too many requests.")
 		return false
 	}

@@ -3,8 +3,9 @@ package teams
 import (
 	"encoding/json"
 	"net/http"
-	"strconv"
 	"strings"
+
+	"parley/internal/emulator/ids"
 )
 
 // conversationParameters is the body of POST /v3/conversations.
@@ -88,10 +89,7 @@ func (e *Emulator) createConversation(c *connCall) {
 	ct := e.personalChat(c.tok.appID, u)
 	res := map[string]any{"id": ct.id}
 	if act != nil && act.Type == "message" {
-		if wait, limited := e.limits.allow("v3|"+c.tok.appID+"|"+ct.id, sendLimits); limited {
-			c.entry.RetryAfter = wait
-			c.w.Header().Set("Retry-After", strconv.Itoa(wait))
-			c.fail(http.StatusTooManyRequests, "TooManyRequests", "Too many requests.")
+		if !c.allow(ct.id, sendLimits) {
 			return
 		}
 		m := e.botMessage(c.tok.appID, act)
@@ -140,7 +138,7 @@ func (e *Emulator) personalChat(appID string, u *user) *chat {
 		return ct
 	}
 	ct := &chat{
-		id: e.unique(func() string { return "a:1" + randomString(b64url, 60) }), graphID: graphID,
+		id: e.unique(func() string { return "a:1" + ids.String(ids.URLSafe, 60) }), graphID: graphID,
 		tenant: u.tenant, bots: []string{appID}, members: []string{u.id}, created: e.now(),
 	}
 	e.st.chats[ct.id] = ct

@@ -3,6 +3,8 @@ package teams
 import (
 	"encoding/json"
 	"net/http"
+
+	"parley/internal/emulator/ids"
 )
 
 // botMessage turns a bot's activity into a stored message as Graph shows
@@ -31,7 +33,7 @@ func (e *Emulator) botMessage(appID string, a *inActivity) *message {
 func (e *Emulator) graphAttachments(in []inAttachment, content string) ([]json.RawMessage, string) {
 	var out []json.RawMessage
 	for _, at := range in {
-		id := randomHex(16)
+		id := ids.Hex(16)
 		g := map[string]any{"id": id, "contentType": at.ContentType, "contentUrl": nil, "content": nil, "name": nil, "thumbnailUrl": nil, "teamsAppId": nil}
 		switch at.ContentType {
 		case "application/vnd.microsoft.teams.card.file.info":

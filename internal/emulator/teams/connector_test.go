@@ -12,7 +12,7 @@ import (
 func (v *env) secondBot() (Bot, *receiver) {
 	v.t.Helper()
 	rc := newReceiver(v.t, v)
-	v.e.opts.HTTPClient.Transport.(*multiTLS).add(rc.srv)
+	v.e.base.Opts.HTTPClient.Transport.(*multiTLS).add(rc.srv)
 	b := v.e.RegisterBot(BotSpec{AppSecret: "other", Name: "Other", Endpoint: rc.srv.URL + "/api/messages"})
 	rc.appID = b.AppID
 	if err := v.e.InstallBot(b.AppID, v.team.ID); err != nil {

@@ -5,13 +5,9 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"sync"
-	"time"
-)
 
-// deliveryTimeout is how long a bot has to answer an activity. Microsoft
-// documents about 15 s for Teams before the user sees an error.
-const deliveryTimeout = 15 * time.Second
+	"parley/internal/emulator/outbox"
+)
 
 // delivery is one activity waiting for a bot. The body is fixed when the
 // activity is queued; the JWT is minted per attempt, as the Connector
@@ -21,77 +17,28 @@ type delivery struct {
 	body                   []byte
 }
 
-// botQueue delivers one bot's activities in order, one at a time;
-// retries happen in place so a later activity never overtakes an earlier
-// one (an edit must not arrive before its message).
-type botQueue struct {
-	e     *Emulator
-	appID string
-
-	mu    sync.Mutex
-	items []*delivery
-	wake  chan struct{}
-}
-
-func newBotQueue(e *Emulator, appID string) *botQueue {
-	return &botQueue{e: e, appID: appID, wake: make(chan struct{}, 1)}
-}
-
-func (q *botQueue) push(d *delivery) {
-	q.mu.Lock()
-	q.items = append(q.items, d)
-	q.mu.Unlock()
-	select {
-	case q.wake <- struct{}{}:
-	default:
-	}
-}
-
-// run is the queue's goroutine, owned by the Emulator and stopped by Close.
-func (q *botQueue) run() {
-	ctx := q.e.ctx
-	for {
-		q.mu.Lock()
-		if len(q.items) == 0 {
-			q.mu.Unlock()
-			select {
-			case <-ctx.Done():
-				return
-			case <-q.wake:
-				continue
-			}
-		}
-		d := q.items[0]
-		q.items = q.items[1:]
-		q.mu.Unlock()
-		q.e.deliver(ctx, d)
-	}
-}
-
-// deliver tries once and then along Options.RetryDelays, stopping at the
-// first 2xx, at a 4xx other than 408/429 (the bot rejected it; resending
-// the same activity would not help), or when the emulator closes.
-func (e *Emulator) deliver(ctx context.Context, d *delivery) {
-	for i := 0; ; i++ {
+// send is the outbox's attempt at d: a 2xx delivers it; a 4xx other than
+// 408 and 429 is the bot rejecting it, and resending the same activity
+// would not help; anything else is retried.
+func (e *Emulator) send(d *delivery) outbox.Send {
+	return func(ctx context.Context, try int) outbox.Result {
 		status, err := e.post(ctx, d)
-		if err == nil && status >= 200 && status < 300 {
-			return
+		switch {
+		case err != nil:
+			e.base.Log.Debug("activity delivery failed", "attempt", try+1, "app_id", d.appID, "err", err)
+			return outbox.Failed
+		case status >= 200 && status < 300:
+			return outbox.Delivered
+		case status >= 400 && status < 500 && status != http.StatusRequestTimeout && status != http.StatusTooManyRequests:
+			e.base.Log.Debug("activity rejected by bot", "status", status, "app_id", d.appID)
+			return outbox.Refused
 		}
-		if err == nil && status >= 400 && status < 500 && status != http.StatusRequestTimeout && status != http.StatusTooManyRequests {
-			e.log.Debug("activity rejected by bot", "status", status, "app_id", d.appID)
-			return
-		}
-		if err != nil {
-			e.log.Debug("activity delivery failed", "attempt", i+1, "app_id", d.appID, "err", err)
-		}
-		if i >= len(e.opts.RetryDelays) || !sleepCtx(ctx, e.opts.RetryDelays[i]) {
-			return
-		}
+		return outbox.Failed
 	}
 }
 
 func (e *Emulator) post(ctx context.Context, d *delivery) (int, error) {
-	ctx, cancel := context.WithTimeout(ctx, deliveryTimeout)
+	ctx, cancel := context.WithTimeout(ctx, e.base.Opts.AckTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.url, bytes.NewReader(d.body))
 	if err != nil {
@@ -100,7 +47,7 @@ func (e *Emulator) post(ctx context.Context, d *delivery) (int, error) {
 	req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	req.Header.Set("Authorization", "Bearer "+e.activityToken(d.appID, d.serviceURL))
 	req.Header.Set("User-Agent", "Microsoft-SkypeBotApi (Microsoft-BotFramework 3.0)")
-	res, err := e.opts.HTTPClient.Do(req)
+	res, err := e.base.Opts.HTTPClient.Do(req)
 	if err != nil {
 		return 0, err
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"parley/internal/emulator/idp"
+	"parley/internal/emulator/ids"
 )
 
 // Authorities that are not one tenant.
@@ -115,7 +116,7 @@ func (e *Emulator) RegisterApp(spec AppSpec) App {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if spec.ClientID == "" {
-		spec.ClientID = e.unique(newGUID)
+		spec.ClientID = e.unique(ids.UUID)
 	}
 	spec.RedirectURIs = slices.Clone(spec.RedirectURIs)
 	e.entra.apps[spec.ClientID] = &appReg{spec: spec}
@@ -127,7 +128,7 @@ func (e *Emulator) RegisterApp(spec AppSpec) App {
 // document is IssuerURL(tenantID)+"/.well-known/openid-configuration".
 // For "common" and "organizations" the discovery document's issuer has
 // the literal placeholder {tenantid}, as Entra's has.
-func (e *Emulator) IssuerURL(tenantID string) string { return e.base() + "/" + tenantID + "/v2.0" }
+func (e *Emulator) IssuerURL(tenantID string) string { return e.base.URL() + "/" + tenantID + "/v2.0" }
 
 // consentedLocked reports whether app-only Graph tokens may be issued to
 // appID in tenant: always for bots without a registration, for an app's
@@ -384,9 +385,9 @@ func (e *Emulator) serveEntraAnswer(w http.ResponseWriter, r *http.Request) {
 	}
 	code := "1.A" + idp.RandomToken(96)
 	e.codes.Issue(code, idp.Grant[entraGrant]{ClientID: req.appID, RedirectURI: req.redirect, Nonce: req.nonce,
-		Challenge: req.challenge, Method: req.method, Account: u.id, AuthTime: e.clock.Wall(),
+		Challenge: req.challenge, Method: req.method, Account: u.id, AuthTime: e.base.Wall(),
 		Data: entraGrant{tenant: u.tenant, authority: req.authority, scopes: req.scopes}})
-	idp.Redirect(w, r, req.redirect, url.Values{"code": {code}, "state": {req.state}, "session_state": {newGUID()}})
+	idp.Redirect(w, r, req.redirect, url.Values{"code": {code}, "state": {req.state}, "session_state": {ids.UUID()}})
 }
 
 // serveDelegatedToken answers the authorization_code and refresh_token
@@ -512,7 +513,7 @@ func (e *Emulator) writeDelegatedTokens(w http.ResponseWriter, reg *appReg, user
 		"iat": now.Unix(), "nbf": now.Unix(), "exp": now.Add(delegatedLifetime).Unix(),
 		"appid": reg.spec.ClientID, "app_displayname": reg.spec.Name, "idtyp": "user",
 		"oid": u.id, "tid": tid, "upn": u.upn, "name": u.name, "scp": strings.Join(graph, " "),
-		"uti": randomString(b64url, 22), "ver": "1.0",
+		"uti": ids.String(ids.URLSafe, 22), "ver": "1.0",
 	})
 	out := map[string]any{
 		"token_type": "Bearer", "scope": strings.Join(granted, " "),
@@ -530,12 +531,12 @@ func (e *Emulator) writeDelegatedTokens(w http.ResponseWriter, reg *appReg, user
 	}
 	e.mu.Unlock()
 	if slices.Contains(scopes, "openid") {
-		wall := e.clock.Wall() // the relying party checks an ID token on its own clock
+		wall := e.base.Wall() // the relying party checks an ID token on its own clock
 		claims := map[string]any{
 			"aud": reg.spec.ClientID, "iss": e.IssuerURL(tid), "iat": wall.Unix(), "nbf": wall.Unix(),
 			"exp": wall.Add(time.Hour).Unix(), "aio": idp.RandomToken(40), "oid": u.id,
-			"sub": pairwiseSub(u.id, reg.spec.ClientID), "tid": tid, "uti": randomString(b64url, 22),
-			"rh": "0.A" + idp.RandomToken(30), "ver": "2.0", "sid": newGUID(),
+			"sub": pairwiseSub(u.id, reg.spec.ClientID), "tid": tid, "uti": ids.String(ids.URLSafe, 22),
+			"rh": "0.A" + idp.RandomToken(30), "ver": "2.0", "sid": ids.UUID(),
 		}
 		if nonce != "" {
 			claims["nonce"] = nonce

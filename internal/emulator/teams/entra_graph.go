@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"parley/internal/emulator/ids"
 )
 
 // sessionRevokedLocked reports whether a delegated token from the sign-in
@@ -121,14 +123,14 @@ func (e *Emulator) catalogLocked() {
 	for _, app := range e.entra.catalog {
 		have[app] = true
 	}
-	ids := make([]string, 0, len(e.st.bots))
+	appIDs := make([]string, 0, len(e.st.bots))
 	for id := range e.st.bots {
-		ids = append(ids, id)
+		appIDs = append(appIDs, id)
 	}
-	slices.Sort(ids)
-	for _, id := range ids {
+	slices.Sort(appIDs)
+	for _, id := range appIDs {
 		if !have[id] {
-			e.entra.catalog[e.unique(newGUID)] = id
+			e.entra.catalog[e.unique(ids.UUID)] = id
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"parley/internal/emulator/idp"
+	"parley/internal/emulator/ids"
 )
 
 const entraCallback = "https://gateway.example/auth/teams/callback"
@@ -229,7 +230,7 @@ func TestEntraRefusals(t *testing.T) {
 		if err := verify(raw, s.app.ClientID, nil); err != nil {
 			t.Fatalf("genuine: %v", err)
 		}
-		if err := verify(raw, newGUID(), nil); err == nil {
+		if err := verify(raw, ids.UUID(), nil); err == nil {
 			t.Error("wrong audience accepted")
 		}
 		if err := verify(raw, s.app.ClientID, func() time.Time { return s.clock.Now().Add(2 * time.Hour) }); err == nil || !strings.Contains(err.Error(), "expired") {

@@ -6,6 +6,10 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"parley/internal/emulator/ids"
+	"parley/internal/emulator/ratelimit"
+	"parley/internal/emulator/requestlog"
 )
 
 // maxGraphBody caps Graph JSON request bodies (uploads have their own cap).
@@ -17,7 +21,7 @@ type graphCall struct {
 	w     http.ResponseWriter
 	r     *http.Request
 	tok   *token
-	entry *logEntry
+	entry *RequestRecord
 	done  bool
 }
 
@@ -26,9 +30,9 @@ type graphCall struct {
 // request log.
 func (e *Emulator) graph(route string, h func(*graphCall)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		entry := logEntry{Time: e.now(), API: "graph", Method: route, TokenKind: "none"}
+		entry := RequestRecord{Entry: requestlog.Entry{Time: e.now(), Method: route}, API: "graph", TokenKind: "none"}
 		g := &graphCall{e: e, w: w, r: r, entry: &entry}
-		defer func() { e.requests.add(entry) }()
+		defer func() { e.requests.Add(entry) }()
 		tok, ok := e.lookupToken(r)
 		if !ok || (tok.kind != tokenGraphUser && tok.kind != tokenGraphApp) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`)
@@ -37,23 +41,15 @@ func (e *Emulator) graph(route string, h func(*graphCall)) http.HandlerFunc {
 		}
 		g.tok = tok
 		entry.TokenKind, entry.AppID, entry.Workspace = tok.kind, tok.appID, tok.tenant
-		if f, ok := e.faults.Take(tok.tenant); ok {
-			if !sleepCtx(r.Context(), f.Latency) {
-				g.reply(http.StatusServiceUnavailable, nil)
-				return
-			}
-			if f.Status != 0 {
-				if f.Status == http.StatusTooManyRequests {
-					entry.RetryAfter = f.RetryAfter
-					w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
-				}
-				g.fail(f.Status, graphFaultCode(f.Status), http.StatusText(f.Status))
-				return
-			}
+		if f, fail := e.base.Faults.Apply(r.Context(), tok.tenant); fail {
+			entry.RetryAfter = f.RetryAfter
+			f.SetRetryAfter(w.Header())
+			g.fail(f.Status, graphFaultCode(f.Status), http.StatusText(f.Status))
+			return
 		}
-		if wait, limited := e.limits.allow("graph|"+tok.value, graphLimits); limited {
-			entry.RetryAfter = wait
-			w.Header().Set("Retry-After", strconv.Itoa(wait))
+		if wait, ok := e.limits.Allow("graph|"+tok.value, graphLimits); !ok {
+			entry.RetryAfter = ratelimit.Seconds(wait)
+			w.Header().Set("Retry-After", strconv.Itoa(entry.RetryAfter))
 			g.fail(http.StatusTooManyRequests, "TooManyRequests", "Too many requests.")
 			return
 		}
@@ -78,7 +74,7 @@ func graphFaultCode(status int) string {
 func (g *graphCall) reply(status int, v any) {
 	g.done = true
 	g.entry.Status = status
-	g.w.Header().Set("request-id", newGUID())
+	g.w.Header().Set("request-id", ids.UUID())
 	if v == nil {
 		g.w.WriteHeader(status)
 		return
@@ -93,8 +89,8 @@ func (g *graphCall) fail(status int, code, msg string) {
 		"code": code, "message": msg,
 		"innerError": map[string]any{
 			"date":              g.e.now().UTC().Format(time.RFC3339),
-			"request-id":        newGUID(),
-			"client-request-id": newGUID(),
+			"request-id":        ids.UUID(),
+			"client-request-id": ids.UUID(),
 		},
 	}})
 }

@@ -51,7 +51,7 @@ func (e *Emulator) graphJoinedTeams(g *graphCall) {
 			out = append(out, graphTeam(t))
 		}
 	}
-	g.reply(http.StatusOK, map[string]any{"@odata.context": e.baseURL + "/v1.0/$metadata#teams", "value": out})
+	g.reply(http.StatusOK, map[string]any{"@odata.context": e.base.URL() + "/v1.0/$metadata#teams", "value": out})
 }
 
 // filterEq matches the $filter forms lookups use:
@@ -80,7 +80,7 @@ func (e *Emulator) graphListUsers(g *graphCall) {
 		}
 		out = append(out, graphUser(u))
 	}
-	g.reply(http.StatusOK, map[string]any{"@odata.context": e.baseURL + "/v1.0/$metadata#users", "value": out})
+	g.reply(http.StatusOK, map[string]any{"@odata.context": e.base.URL() + "/v1.0/$metadata#users", "value": out})
 }
 
 func userMatches(u *user, field, value string) bool {
@@ -145,7 +145,7 @@ func (e *Emulator) graphListTeams(g *graphCall) {
 	for _, id := range ids {
 		out = append(out, graphTeam(e.st.teams[id]))
 	}
-	g.reply(http.StatusOK, map[string]any{"@odata.context": e.baseURL + "/v1.0/$metadata#teams", "value": out})
+	g.reply(http.StatusOK, map[string]any{"@odata.context": e.base.URL() + "/v1.0/$metadata#teams", "value": out})
 }
 
 func (e *Emulator) graphGetTeam(g *graphCall) {
@@ -179,7 +179,7 @@ func (e *Emulator) graphListChannels(g *graphCall) {
 	for _, cid := range t.channels {
 		out = append(out, e.graphChannel(e.st.channels[cid]))
 	}
-	g.reply(http.StatusOK, map[string]any{"@odata.context": e.baseURL + "/v1.0/$metadata#teams('" + t.id + "')/channels", "value": out})
+	g.reply(http.StatusOK, map[string]any{"@odata.context": e.base.URL() + "/v1.0/$metadata#teams('" + t.id + "')/channels", "value": out})
 }
 
 func (e *Emulator) graphGetChannel(g *graphCall) {

@@ -9,6 +9,8 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"parley/internal/emulator/ids"
 )
 
 // maxUpload caps a simple upload. Graph allows 250 MB; the emulator keeps
@@ -40,14 +42,14 @@ func (e *Emulator) webURL(it *driveItem) string {
 		}
 		return -1
 	}, t.name)
-	return e.baseURL + "/sites/" + site + "/Shared%20Documents/" + strings.Join(segs, "/")
+	return e.base.URL() + "/sites/" + site + "/Shared%20Documents/" + strings.Join(segs, "/")
 }
 
 // downloadURL is the short-lived pre-authenticated URL Graph hands out as
 // @microsoft.graph.downloadUrl; here the random key is the credential and
 // it does not expire.
 func (e *Emulator) downloadURL(it *driveItem) string {
-	return e.baseURL + "/drive/" + it.dlKey + "/" + url.PathEscape(it.name)
+	return e.base.URL() + "/drive/" + it.dlKey + "/" + url.PathEscape(it.name)
 }
 
 // itemByURL finds the file whose webUrl or download URL is u. The caller
@@ -162,15 +164,15 @@ func (e *Emulator) graphUpload(g *graphCall) {
 	}
 	for _, it := range e.st.items {
 		if it.parent == parentID && strings.EqualFold(it.name, name) && !it.folder {
-			it.data, it.modified, it.etag = data, now, randomHex(8)
+			it.data, it.modified, it.etag = data, now, ids.Hex(8)
 			g.reply(http.StatusOK, e.graphItem(it))
 			return
 		}
 	}
 	it := &driveItem{
 		id: e.newItemID(), driveID: driveID, parent: parentID, name: name, data: data,
-		created: now, modified: now, etag: randomHex(8), createdBy: creator,
-		dlKey: e.unique(func() string { return randomString(b64url, 40) }),
+		created: now, modified: now, etag: ids.Hex(8), createdBy: creator,
+		dlKey: e.unique(func() string { return ids.String(ids.URLSafe, 40) }),
 	}
 	e.st.items[it.id] = it
 	e.st.dlKeys[it.dlKey] = it

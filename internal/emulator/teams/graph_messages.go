@@ -312,7 +312,7 @@ func (e *Emulator) graphListMessages(g *graphCall) {
 		nq := next.Query()
 		nq.Set("$skiptoken", encodeContinuation(end))
 		next.RawQuery = nq.Encode()
-		res["@odata.nextLink"] = e.baseURL + next.RequestURI()
+		res["@odata.nextLink"] = e.base.URL() + next.RequestURI()
 	}
 	g.reply(http.StatusOK, res)
 }

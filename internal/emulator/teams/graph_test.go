@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"parley/internal/emulator/ids"
 )
 
 func TestPersonActionsReachTheBot(t *testing.T) {
@@ -145,12 +147,12 @@ func TestGraphMessageValidation(t *testing.T) {
 		{"empty content", v.alice.Token, path, map[string]any{"body": map[string]any{"content": " "}}, 400},
 		{"bad content type", v.alice.Token, path, map[string]any{"body": map[string]any{"contentType": "rtf", "content": "x"}}, 400},
 		{"mention not in body", v.alice.Token, path, map[string]any{"body": map[string]any{"contentType": "html", "content": "x"}, "mentions": []any{map[string]any{"id": 0, "mentionText": "B", "mentioned": map[string]any{"user": map[string]any{"id": v.bob.ID}}}}}, 400},
-		{"unknown mentioned user", v.alice.Token, path, map[string]any{"body": map[string]any{"contentType": "html", "content": `<at id="0">B</at>`}, "mentions": []any{map[string]any{"id": 0, "mentionText": "B", "mentioned": map[string]any{"user": map[string]any{"id": newGUID()}}}}}, 400},
+		{"unknown mentioned user", v.alice.Token, path, map[string]any{"body": map[string]any{"contentType": "html", "content": `<at id="0">B</at>`}, "mentions": []any{map[string]any{"id": 0, "mentionText": "B", "mentioned": map[string]any{"user": map[string]any{"id": ids.UUID()}}}}}, 400},
 		{"attachment not in body", v.alice.Token, path, map[string]any{"body": map[string]any{"content": "x"}, "attachments": []any{map[string]any{"id": "a1", "contentType": "reference"}}}, 400},
 		{"not JSON", v.alice.Token, path, "{", 400},
 		{"not a member", outsider.Token, path, map[string]any{"body": map[string]any{"content": "x"}}, 403},
 		{"app token cannot post", v.graphToken(), path, map[string]any{"body": map[string]any{"content": "x"}}, 403},
-		{"unknown team", v.alice.Token, "/v1.0/teams/" + newGUID() + "/channels/x/messages", map[string]any{"body": map[string]any{"content": "x"}}, 404},
+		{"unknown team", v.alice.Token, "/v1.0/teams/" + ids.UUID() + "/channels/x/messages", map[string]any{"body": map[string]any{"content": "x"}}, 404},
 		{"unknown channel", v.alice.Token, "/v1.0/teams/" + v.team.ID + "/channels/19:x@thread.tacv2/messages", map[string]any{"body": map[string]any{"content": "x"}}, 404},
 		{"reply to unknown", v.alice.Token, path + "/123/replies", map[string]any{"body": map[string]any{"content": "x"}}, 404},
 		{"bad action", v.alice.Token, path + "/123/explode", nil, 400},
@@ -175,7 +177,7 @@ func TestGraphDirectory(t *testing.T) {
 	}{
 		{"user by id", "/v1.0/users/" + v.alice.ID, app, 200, v.alice.ID},
 		{"user by upn", "/v1.0/users/" + url.PathEscape(strings.ToUpper(v.bob.UPN)), app, 200, v.bob.ID},
-		{"unknown user", "/v1.0/users/" + newGUID(), app, 404, ""},
+		{"unknown user", "/v1.0/users/" + ids.UUID(), app, 404, ""},
 		{"me", "/v1.0/me", v.alice.Token, 200, v.alice.ID},
 		{"me with app token", "/v1.0/me", app, 400, ""},
 		{"team", "/v1.0/teams/" + v.team.ID, v.alice.Token, 200, v.team.ID},

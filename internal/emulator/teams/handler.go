@@ -1,9 +1,10 @@
 package teams
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
+
+	"parley/internal/emulator"
 )
 
 // Handler serves everything on one host: the Bot Connector (/v3/…), the
@@ -38,11 +39,7 @@ func (e *Emulator) Handler() http.Handler {
 
 	e.graphRoutes(mux)
 	mux.HandleFunc("GET /drive/{key}/{name}", e.serveDownload)
-	mux.Handle("POST /_emulator/faults", e.faults)
-	mux.Handle("DELETE /_emulator/faults", e.faults)
-	mux.HandleFunc("GET /_emulator/requests", e.controlRequests)
-	mux.Handle("POST /_emulator/clock", e.clock)
-	mux.Handle("GET /_emulator/clock", e.clock)
+	e.base.MountControl(mux, &e.requests)
 	mux.HandleFunc("POST /_emulator/rotate-keys", e.controlRotate)
 
 	// Unknown API routes answer in that API's error shape, not with the
@@ -70,13 +67,5 @@ func (e *Emulator) Handler() http.Handler {
 	})
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
-}
+// writeJSON answers with the Connector's and Graph's Content-Type.
+var writeJSON = emulator.JSONWriter("application/json; charset=utf-8")

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"parley/internal/emulator/ids"
 )
 
 // Scopes a bot may request with the client-credentials grant.
@@ -27,7 +29,7 @@ var appRoles = []string{"User.Read.All", "Files.ReadWrite.All", "Team.ReadBasic.
 // serveBotFrameworkMetadata answers the OpenID configuration of the Bot
 // Framework token issuer, as login.botframework.com serves it.
 func (e *Emulator) serveBotFrameworkMetadata(w http.ResponseWriter, r *http.Request) {
-	base := e.base()
+	base := e.base.URL()
 	writeJSON(w, http.StatusOK, map[string]any{
 		"issuer":                                IssuerBotFramework,
 		"authorization_endpoint":                "https://invalid.botframework.com",
@@ -56,7 +58,7 @@ func (e *Emulator) serveTenantMetadata(w http.ResponseWriter, r *http.Request) {
 		aadError(w, http.StatusBadRequest, "invalid_tenant", 90002, "Tenant '"+safeForMessage(tid)+"' not found.")
 		return
 	}
-	base := e.base() + "/" + tid
+	base := e.base.URL() + "/" + tid
 	writeJSON(w, http.StatusOK, map[string]any{
 		"token_endpoint":                        base + "/oauth2/v2.0/token",
 		"token_endpoint_auth_methods_supported": []string{"client_secret_post", "private_key_jwt", "client_secret_basic"},
@@ -66,8 +68,8 @@ func (e *Emulator) serveTenantMetadata(w http.ResponseWriter, r *http.Request) {
 		"id_token_signing_alg_values_supported": []string{"RS256"},
 		"response_types_supported":              []string{"code", "id_token", "code id_token", "id_token token"},
 		"scopes_supported":                      []string{"openid", "profile", "email", "offline_access"},
-		"issuer":                                e.base() + "/" + issuerTenant + "/v2.0",
-		"userinfo_endpoint":                     e.base() + "/oidc/userinfo",
+		"issuer":                                e.base.URL() + "/" + issuerTenant + "/v2.0",
+		"userinfo_endpoint":                     e.base.URL() + "/oidc/userinfo",
 		"claims_supported":                      []string{"sub", "iss", "aud", "exp", "iat", "auth_time", "acr", "nonce", "preferred_username", "name", "tid", "ver", "at_hash", "c_hash", "email"},
 		"request_uri_parameter_supported":       false,
 		"authorization_endpoint":                base + "/oauth2/v2.0/authorize",
@@ -169,7 +171,7 @@ func (e *Emulator) serveToken(w http.ResponseWriter, r *http.Request) {
 		"aud": aud, "iss": "https://sts.windows.net/" + tokTenant + "/",
 		"iat": now.Unix(), "nbf": now.Unix(), "exp": now.Add(tokenLifetime).Unix(),
 		"appid": clientID, "appidacr": "1", "idtyp": "app", "tid": tokTenant,
-		"oid": clientID, "sub": clientID, "uti": randomString(b64url, 22), "ver": "1.0",
+		"oid": clientID, "sub": clientID, "uti": ids.String(ids.URLSafe, 22), "ver": "1.0",
 	}
 	if kind == tokenGraphApp {
 		claims["roles"] = appRoles
@@ -209,11 +211,11 @@ func aadError(w http.ResponseWriter, status int, code string, aadsts int, desc s
 	now := time.Now().UTC()
 	writeJSON(w, status, map[string]any{
 		"error":             code,
-		"error_description": "AADSTS" + strconv.Itoa(aadsts) + ": " + desc + "\r\nTrace ID: " + newGUID() + "\r\nCorrelation ID: " + newGUID() + "\r\nTimestamp: " + now.Format("2006-01-02 15:04:05Z"),
+		"error_description": "AADSTS" + strconv.Itoa(aadsts) + ": " + desc + "\r\nTrace ID: " + ids.UUID() + "\r\nCorrelation ID: " + ids.UUID() + "\r\nTimestamp: " + now.Format("2006-01-02 15:04:05Z"),
 		"error_codes":       []int{aadsts},
 		"timestamp":         now.Format("2006-01-02 15:04:05Z"),
-		"trace_id":          newGUID(),
-		"correlation_id":    newGUID(),
+		"trace_id":          ids.UUID(),
+		"correlation_id":    ids.UUID(),
 	})
 }
 

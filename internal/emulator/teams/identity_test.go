@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"parley/internal/emulator/ids"
 )
 
 func TestInstallDeliversSignedActivities(t *testing.T) {
@@ -102,10 +104,10 @@ func TestTokenEndpoint(t *testing.T) {
 		{"graph app token", v.tenant.ID, url.Values{"grant_type": {"client_credentials"}, "client_id": {v.bot.AppID}, "client_secret": {v.secret}, "scope": {scopeGraph}}, 200, "", tokenGraphApp},
 		{"graph token needs a tenant", "botframework.com", url.Values{"grant_type": {"client_credentials"}, "client_id": {v.bot.AppID}, "client_secret": {v.secret}, "scope": {scopeGraph}}, 400, "invalid_request", ""},
 		{"wrong secret", v.tenant.ID, url.Values{"grant_type": {"client_credentials"}, "client_id": {v.bot.AppID}, "client_secret": {"nope"}, "scope": {scopeConnector}}, 401, "invalid_client", ""},
-		{"unknown app", v.tenant.ID, url.Values{"grant_type": {"client_credentials"}, "client_id": {newGUID()}, "client_secret": {v.secret}, "scope": {scopeConnector}}, 400, "unauthorized_client", ""},
+		{"unknown app", v.tenant.ID, url.Values{"grant_type": {"client_credentials"}, "client_id": {ids.UUID()}, "client_secret": {v.secret}, "scope": {scopeConnector}}, 400, "unauthorized_client", ""},
 		{"password grant", v.tenant.ID, url.Values{"grant_type": {"password"}, "client_id": {v.bot.AppID}, "client_secret": {v.secret}, "scope": {scopeConnector}}, 400, "unsupported_grant_type", ""},
 		{"scope without .default", v.tenant.ID, url.Values{"grant_type": {"client_credentials"}, "client_id": {v.bot.AppID}, "client_secret": {v.secret}, "scope": {"https://api.botframework.com"}}, 400, "invalid_scope", ""},
-		{"unknown tenant", newGUID(), url.Values{"grant_type": {"client_credentials"}, "client_id": {v.bot.AppID}, "client_secret": {v.secret}, "scope": {scopeConnector}}, 400, "invalid_request", ""},
+		{"unknown tenant", ids.UUID(), url.Values{"grant_type": {"client_credentials"}, "client_id": {v.bot.AppID}, "client_secret": {v.secret}, "scope": {scopeConnector}}, 400, "invalid_request", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

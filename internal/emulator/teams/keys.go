@@ -165,7 +165,7 @@ func signJWT(key *signingKey, claims map[string]any) string {
 // the Bot Connector sends. Its service URL claim is "serviceurl", all
 // lowercase, as botframework-connector's AuthenticationConstants expects.
 func (e *Emulator) activityToken(appID, serviceURL string) string {
-	now := e.clock.Wall() // the bot checks nbf and exp on its own clock
+	now := e.base.Wall() // the bot checks nbf and exp on its own clock
 	return signJWT(e.keys.current(), map[string]any{
 		"serviceurl": serviceURL,
 		"nbf":        now.Add(-5 * time.Minute).Unix(),

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"parley/internal/emulator/ids"
 )
 
 // TestBotFrameworkSDKAcceptsEmulator runs a bot on Microsoft's botbuilder
@@ -42,7 +44,7 @@ func TestBotFrameworkSDKAcceptsEmulator(t *testing.T) {
 	tn := e.AddTenant("Contoso")
 	alice := e.AddUser(tn.ID, "Alice Smith", "alice@contoso.example")
 	team := e.AddTeam(tn.ID, "Engineering", alice.ID)
-	appID, secret := newGUID(), "sdk-check-secret"
+	appID, secret := ids.UUID(), "sdk-check-secret"
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, node, "check.js")

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"parley/internal/emulator/ids"
 )
 
 // Tenant is an emulated Entra ID (Azure AD) tenant: the Parley workspace.
@@ -69,7 +71,7 @@ var nonDomain = regexp.MustCompile(`[^a-z0-9]+`)
 func (e *Emulator) AddTenant(name string) Tenant {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	id := e.unique(newGUID)
+	id := e.unique(ids.UUID)
 	domain := nonDomain.ReplaceAllString(strings.ToLower(name), "")
 	if domain == "" {
 		domain = "tenant" + id[:8]
@@ -93,7 +95,7 @@ func (e *Emulator) AddUser(tenantID, name, email string) User {
 		upn = strings.ReplaceAll(strings.ToLower(strings.TrimSpace(name)), " ", ".") + "@" + tn.domain
 	}
 	given, surname, _ := strings.Cut(name, " ")
-	u := &user{id: e.unique(newGUID), tenant: tenantID, name: name, email: email, upn: upn, mri: e.newMRI(), given: given, surname: surname}
+	u := &user{id: e.unique(ids.UUID), tenant: tenantID, name: name, email: email, upn: upn, mri: e.newMRI(), given: given, surname: surname}
 	e.st.users[u.id] = u
 	e.st.byMRI[u.mri] = u
 	tn.users = append(tn.users, u.id)
@@ -102,7 +104,7 @@ func (e *Emulator) AddUser(tenantID, name, email string) User {
 		"aud": "https://graph.microsoft.com", "iss": "https://sts.windows.net/" + tenantID + "/",
 		"iat": now.Unix(), "nbf": now.Unix(), "exp": now.Add(365 * 24 * time.Hour).Unix(),
 		"oid": u.id, "tid": tenantID, "upn": upn, "name": name, "scp": delegatedScopes,
-		"uti": randomString(b64url, 22), "ver": "1.0",
+		"uti": ids.String(ids.URLSafe, 22), "ver": "1.0",
 	})
 	e.st.tokens[tok] = &token{value: tok, kind: tokenGraphUser, tenant: tenantID, userID: u.id}
 	return User{ID: u.id, Name: name, Email: email, UPN: upn, BotID: u.mri, Token: tok}
@@ -118,13 +120,13 @@ func (e *Emulator) AddTeam(tenantID, name string, members ...string) Team {
 	if tn == nil {
 		return Team{}
 	}
-	t := &team{id: e.unique(newGUID), tenant: tenantID, name: name}
+	t := &team{id: e.unique(ids.UUID), tenant: tenantID, name: name}
 	for _, m := range members {
 		if u := e.st.users[m]; u != nil && u.tenant == tenantID && !t.isMember(m) {
 			t.members = append(t.members, m)
 		}
 	}
-	t.driveID = e.unique(func() string { return "b!" + randomString(b64url, 64) })
+	t.driveID = e.unique(func() string { return "b!" + ids.String(ids.URLSafe, 64) })
 	root := e.newFolder(t.driveID, "", "root")
 	t.rootItem = root.id
 	e.st.drives[t.driveID] = t
@@ -163,16 +165,15 @@ func (e *Emulator) RegisterBot(spec BotSpec) Bot {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if spec.AppID == "" {
-		spec.AppID = e.unique(newGUID)
+		spec.AppID = e.unique(ids.UUID)
 	}
 	if b := e.st.bots[spec.AppID]; b != nil {
 		b.secret, b.name, b.endpoint = spec.AppSecret, spec.Name, spec.Endpoint
 		return Bot{AppID: b.appID, BotID: b.mri(), Name: b.name}
 	}
 	b := &bot{appID: spec.AppID, secret: spec.AppSecret, name: spec.Name, endpoint: spec.Endpoint}
-	b.queue = newBotQueue(e, b.appID)
+	b.activities = e.activities.NewLane()
 	e.st.bots[b.appID] = b
-	e.goOwned(b.queue.run)
 	return Bot{AppID: b.appID, BotID: b.mri(), Name: b.name}
 }
 
@@ -203,12 +204,12 @@ func (e *Emulator) InstallBot(appID, teamID string) error {
 // newFolder creates a folder item; the caller holds e.mu.
 func (e *Emulator) newFolder(driveID, parent, name string) *driveItem {
 	now := e.now()
-	it := &driveItem{id: e.newItemID(), driveID: driveID, parent: parent, name: name, folder: true, created: now, modified: now, etag: randomHex(8)}
+	it := &driveItem{id: e.newItemID(), driveID: driveID, parent: parent, name: name, folder: true, created: now, modified: now, etag: ids.Hex(8)}
 	e.st.items[it.id] = it
 	return it
 }
 
 // newItemID returns a SharePoint-style drive item ID ("01" + 32 base32).
 func (e *Emulator) newItemID() string {
-	return e.unique(func() string { return "01" + randomString("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 32) })
+	return e.unique(func() string { return "01" + ids.String(ids.Upper+"234567", 32) })
 }

@@ -4,13 +4,16 @@ import (
 	"encoding/json"
 	"slices"
 	"time"
+
+	"parley/internal/emulator/ids"
+	"parley/internal/emulator/outbox"
 )
 
 // state is everything the emulated Teams knows. It is guarded by
 // Emulator.mu; nothing in it is safe to touch without that lock.
 type state struct {
-	ids   map[string]bool
-	lastM int64 // last message ID handed out (epoch milliseconds)
+	ids       ids.Set
+	messageID ids.Increasing // epoch milliseconds
 
 	tenants  map[string]*tenant
 	users    map[string]*user // by AAD object ID
@@ -28,7 +31,6 @@ type state struct {
 
 func newState() *state {
 	return &state{
-		ids:      map[string]bool{},
 		tenants:  map[string]*tenant{},
 		users:    map[string]*user{},
 		byMRI:    map[string]*user{},
@@ -112,7 +114,7 @@ func (ct *chat) hasBot(appID string) bool { return slices.Contains(ct.bots, appI
 
 type bot struct {
 	appID, secret, name, endpoint string
-	queue                         *botQueue
+	activities                    *outbox.Lane // its activities, in order
 }
 
 func (b *bot) mri() string { return "28:" + b.appID }
