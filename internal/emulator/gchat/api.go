@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
+
+	"parley/internal/emulator/requestlog"
 )
 
 // maxAPIBody caps a JSON request body; larger bodies get 413 before any
@@ -38,7 +40,7 @@ type call struct {
 // themselves and may write the response themselves (returning nil, nil).
 func (e *Emulator) apiRoute(id string, class limitClass, raw bool, fn func(*call) (any, *apiError)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		entry := logEntry{Time: e.now(), Method: id, Auth: "none"}
+		entry := logEntry{Entry: requestlog.Entry{Time: e.now(), Method: id}, Auth: "none"}
 		status := http.StatusOK
 		fail := func(ae *apiError) {
 			status = ae.code
@@ -47,7 +49,7 @@ func (e *Emulator) apiRoute(id string, class limitClass, raw bool, fn func(*call
 		}
 		defer func() {
 			entry.Status = status
-			e.requests.add(entry)
+			e.requests.Add(entry)
 		}()
 
 		c := &call{e: e, r: r, w: w}
@@ -80,25 +82,19 @@ func (e *Emulator) apiRoute(id string, class limitClass, raw bool, fn func(*call
 		}
 		entry.Workspace = e.domainOf(c)
 
-		if f, ok := e.faults.Take(entry.Workspace); ok {
-			if !sleepCtx(r.Context(), f.Latency) {
-				status = http.StatusServiceUnavailable
-				return
-			}
-			if f.Status != 0 {
-				status = f.Status
-				entry.Error = statusForCode(f.Status)
-				entry.RetryAfter = f.RetryAfter
-				writeFault(w, f)
-				return
-			}
+		if f, fail := e.base.Faults.Apply(r.Context(), entry.Workspace); fail {
+			status = f.Status
+			entry.Error = statusForCode(f.Status)
+			entry.RetryAfter = f.RetryAfter
+			writeFault(w, f)
+			return
 		}
 		if class == writeCall && c.sp != "" {
 			project := ""
 			if p.isApp() {
 				project = p.app.projectID
 			}
-			if !e.limits.allowWrite(c.sp, project) {
+			if !e.allowWrite(c.sp, project) {
 				fail(errRateLimited)
 				return
 			}

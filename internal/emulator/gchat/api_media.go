@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"parley/internal/emulator/ids"
 )
 
 // maxUploadBytes is Chat's attachment size limit (200 MB). Uploads are
@@ -41,7 +43,7 @@ func (e *Emulator) apiMediaUpload(c *call) (any, *apiError) {
 		return nil, errInvalid("filename is required.")
 	}
 	up := &upload{
-		token: randomString(idChars, 96), resourceName: randomString(alnum, 64),
+		token: ids.String(ids.URLSafe, 96), resourceName: ids.String(ids.Alnum, 64),
 		space: spaceName, uploader: uploader, filename: sanitizeFilename(filename),
 		contentType: contentType, data: data,
 	}

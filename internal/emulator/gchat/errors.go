@@ -1,9 +1,10 @@
 package gchat
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
+
+	"parley/internal/emulator"
 )
 
 // apiError is a Google API error: HTTP code, canonical status and message,
@@ -80,13 +81,5 @@ func writeError(w http.ResponseWriter, e *apiError) {
 	writeJSON(w, e.code, map[string]any{"error": map[string]any{"code": e.code, "message": e.msg, "status": e.status}})
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
-}
+// writeJSON answers with Google's Content-Type.
+var writeJSON = emulator.JSONWriter("application/json; charset=UTF-8")

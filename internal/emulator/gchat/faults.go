@@ -2,7 +2,6 @@ package gchat
 
 import (
 	"net/http"
-	"strconv"
 
 	"parley/internal/emulator/faults"
 )
@@ -10,8 +9,6 @@ import (
 // writeFault answers with Google's error JSON for the status; 429s carry
 // Retry-After as SANDBOX.md requires.
 func writeFault(w http.ResponseWriter, f faults.Fault) {
-	if f.Status == http.StatusTooManyRequests {
-		w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
-	}
+	f.SetRetryAfter(w.Header())
 	writeError(w, &apiError{code: f.Status, status: statusForCode(f.Status), msg: http.StatusText(f.Status)})
 }

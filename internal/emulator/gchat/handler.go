@@ -47,11 +47,7 @@ func (e *Emulator) Handler() http.Handler {
 	mux.HandleFunc("GET /certs", e.serveChatCerts)
 	mux.HandleFunc("GET /oauth2/v3/certs", e.serveOIDCJWKS)
 	mux.HandleFunc("GET /oauth2/v1/certs", e.serveOIDCCerts)
-	mux.Handle("POST /_emulator/faults", e.faults)
-	mux.Handle("DELETE /_emulator/faults", e.faults)
-	mux.HandleFunc("GET /_emulator/requests", e.controlRequests)
-	mux.Handle("POST /_emulator/clock", e.clock)
-	mux.Handle("GET /_emulator/clock", e.clock)
+	e.base.MountControl(mux, &e.requests)
 	mux.HandleFunc("POST /_emulator/subscriptions/suspend", e.controlSuspend)
 	mux.HandleFunc("POST /_emulator/pubsub", e.controlPubSub)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

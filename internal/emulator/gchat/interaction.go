@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"parley/internal/emulator/outbox"
 )
 
 // interactionTimeout is how long Chat waits for an app's answer to an
@@ -50,9 +52,9 @@ func (e *Emulator) sendInteraction(a *app, ev map[string]any) {
 		thread, _ = m["thread"].(map[string]any)["name"].(string)
 	}
 	sp, _ := ev["space"].(map[string]any)["name"].(string)
-	a.interactionQ.push(job{attempt: func(ctx context.Context, _ int) bool {
+	a.interactions.Push(func(ctx context.Context, _ int) outbox.Result {
 		return e.postInteraction(ctx, a, url, body, sp, thread)
-	}})
+	})
 }
 
 // chatToken mints the bearer token of an interaction event for a
@@ -65,29 +67,29 @@ func (e *Emulator) chatToken(audience string) string {
 	})
 }
 
-func (e *Emulator) postInteraction(ctx context.Context, a *app, url string, body []byte, sp, thread string) bool {
+func (e *Emulator) postInteraction(ctx context.Context, a *app, url string, body []byte, sp, thread string) outbox.Result {
 	ctx, cancel := context.WithTimeout(ctx, interactionTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		return false
+		return outbox.Failed
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "Google-Dynamite")
 	req.Header.Set("Authorization", "Bearer "+e.chatToken(a.spec.ProjectNumber))
-	res, err := e.opts.HTTPClient.Do(req)
+	res, err := e.base.Opts.HTTPClient.Do(req)
 	if err != nil {
-		e.log.Debug("interaction delivery failed", "error_kind", "transport")
-		return false
+		e.base.Log.Debug("interaction delivery failed", "error_kind", "transport")
+		return outbox.Failed
 	}
 	defer res.Body.Close()
 	answer, _ := io.ReadAll(io.LimitReader(res.Body, maxAPIBody))
 	if res.StatusCode < 200 || res.StatusCode > 299 {
-		e.log.Debug("interaction delivery rejected", "status", res.StatusCode)
-		return false
+		e.base.Log.Debug("interaction delivery rejected", "status", res.StatusCode)
+		return outbox.Failed
 	}
 	e.syncReply(a, sp, thread, answer)
-	return true
+	return outbox.Delivered
 }
 
 // syncReply posts an app's synchronous answer (a Message JSON with text)

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"parley/internal/emulator/ids"
 )
 
 // chatIssuer is who signs interaction-event tokens for project-number
@@ -46,7 +48,7 @@ func newSigningKey(subject string, now time.Time) *signingKey {
 		panic("gchat emulator: self-signed certificate: " + err.Error())
 	}
 	return &signingKey{
-		kid:     randomHex(20),
+		kid:     ids.Hex(20),
 		priv:    priv,
 		certPEM: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})),
 	}

@@ -1,11 +1,12 @@
 package gchat
 
 import (
-	"encoding/json"
-	"io"
+	"context"
 	"net/http"
 	"slices"
 	"time"
+
+	"parley/internal/emulator"
 )
 
 // Lifecycle event types the Workspace Events API sends about a
@@ -92,7 +93,7 @@ func (e *Emulator) pushLifecycle(sub *subscription, typ string, at time.Time) {
 // created, renewed or deleted: the lifecycle goroutine starts with the
 // first one and looks at its schedule again.
 func (e *Emulator) lifecycleChanged() {
-	e.lifecycleStart.Do(func() { e.goOwned(e.runLifecycle) })
+	e.lifecycleStart.Do(func() { e.base.Go(e.runLifecycle) })
 	select {
 	case e.lifecycleWake <- struct{}{}:
 	default:
@@ -114,7 +115,7 @@ func (e *Emulator) clockAdvanced(now time.Time) {
 // runLifecycle sends lifecycle events as real time reaches them; an
 // advance of the clock or a changed subscription wakes it early. It is
 // owned by the Emulator and stops on Close.
-func (e *Emulator) runLifecycle() {
+func (e *Emulator) runLifecycle(ctx context.Context) {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	for {
@@ -128,7 +129,7 @@ func (e *Emulator) runLifecycle() {
 		}
 		timer.Reset(wait)
 		select {
-		case <-e.ctx.Done():
+		case <-ctx.Done():
 			return
 		case <-e.lifecycleWake:
 		case <-timer.C:
@@ -147,9 +148,7 @@ func (e *Emulator) controlSuspend(w http.ResponseWriter, r *http.Request) {
 		Workspace string `json:"workspace"`
 		Reason    string `json:"reason"`
 	}
-	dec := json.NewDecoder(io.LimitReader(r.Body, maxControlBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil || req.Workspace == "" {
+	if err := emulator.DecodeControl(r.Body, &req); err != nil || req.Workspace == "" {
 		writeJSON(w, http.StatusBadRequest, map[string]any{"ok": false, "error": "want {\"workspace\": \"<domain>\", \"reason\": \"<ErrorType>\"}"})
 		return
 	}
@@ -197,9 +196,7 @@ func (e *Emulator) controlPubSub(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Held *bool `json:"held"`
 	}
-	dec := json.NewDecoder(io.LimitReader(r.Body, maxControlBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil || req.Held == nil {
+	if err := emulator.DecodeControl(r.Body, &req); err != nil || req.Held == nil {
 		writeJSON(w, http.StatusBadRequest, map[string]any{"ok": false, "error": "want {\"held\": true|false}"})
 		return
 	}
@@ -210,7 +207,7 @@ func (e *Emulator) controlPubSub(w http.ResponseWriter, r *http.Request) {
 	}
 	e.mu.Unlock()
 	for _, a := range apps {
-		a.pushQ.hold(*req.Held)
+		a.pushes.Hold(*req.Held)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"ok": true})
 }

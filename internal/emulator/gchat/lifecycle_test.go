@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -71,7 +72,7 @@ func TestClockExpiresAppTokenAndResetsLimits(t *testing.T) {
 	alice := ev.userService(ev.alice)
 	var limited error
 	// The burst, plus what refills (1/s) while the loop runs.
-	for i := 0; i < 3*spaceWriteBurst && limited == nil; i++ {
+	for i := 0; i < 3*int(spaceWrites.Burst) && limited == nil; i++ {
 		_, limited = alice.Spaces.Messages.Create(ev.space.Name, &chat.Message{Text: "flood"}).Do()
 	}
 	if code, _ := apiCode(limited); code != http.StatusTooManyRequests {
@@ -336,5 +337,60 @@ func TestSignInAfterClockJump(t *testing.T) {
 	}
 	if idt.IssuedAt.After(g.clk.now().Add(time.Minute)) {
 		t.Fatalf("ID token issued at %s, in the relying party's future (%s)", idt.IssuedAt, g.clk.now())
+	}
+}
+
+// TestClockJumpSendsDuePushRetries runs Pub/Sub's own backoff (10 s, then
+// 20 s, …) against a push endpoint that nacks twice: each retry comes when
+// the emulator's clock is advanced past it, and the next message still
+// waits behind the one being retried.
+func TestClockJumpSendsDuePushRetries(t *testing.T) {
+	ev := newEnv(t, func(o *Options) { o.RetryDelays = nil })
+	ev.subscribe(allChatTypes...)
+	ev.pushes.fail = func(n int) int {
+		if n <= 2 {
+			return http.StatusServiceUnavailable
+		}
+		return 0
+	}
+	alice := ev.userService(ev.alice)
+	first, err := alice.Spaces.Messages.Create(ev.space.Name, &chat.Message{Text: "one"}).Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := alice.Spaces.Messages.Create(ev.space.Name, &chat.Message{Text: "two"}).Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// failed waits until n pushes have been nacked: the emulator has then
+	// noted when, which the next retry is timed from.
+	failed := func(n int64) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for ev.emu.pushes.Stats().Failures < n {
+			if time.Now().After(deadline) {
+				t.Fatalf("%d pushes nacked, want %d", ev.emu.pushes.Stats().Failures, n)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	failed(1)
+	ev.advance(9 * time.Second)
+	// A short look shows a retry that came before its 10 s.
+	time.Sleep(100 * time.Millisecond)
+	if n := len(ev.pushes.all()); n != 1 {
+		t.Fatalf("%d pushes before the first retry was due", n)
+	}
+	ev.advance(time.Second)
+	failed(2)
+	ev.advance(20 * time.Second)
+	got := ev.pushes.waitFor(4)
+	var names []string
+	for _, r := range got {
+		_, data := decodePush(t, r)
+		names = append(names, data["message"].(map[string]any)["name"].(string))
+	}
+	if want := []string{first.Name, first.Name, first.Name, second.Name}; !slices.Equal(names, want) {
+		t.Fatalf("pushes of %v, want %v", names, want)
 	}
 }

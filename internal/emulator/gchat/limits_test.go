@@ -18,7 +18,7 @@ func TestPerSpaceWriteLimit(t *testing.T) {
 	ev := newEnv(t, func(o *Options) { o.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now } })
 	alice := ev.userService(ev.alice)
 	var limited error
-	for i := 0; i < spaceWriteBurst+1; i++ {
+	for i := 0; i < int(spaceWrites.Burst)+1; i++ {
 		if _, err := alice.Spaces.Messages.Create(ev.space.Name, &chat.Message{Text: "flood"}).Do(); err != nil {
 			limited = err
 			break

@@ -12,11 +12,9 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
-)
 
-// pushAckDeadline is how long Pub/Sub waits for a push endpoint (the
-// subscription's default ack deadline).
-const pushAckDeadline = 10 * time.Second
+	"parley/internal/emulator/outbox"
+)
 
 // publish fans an event on space s out to every subscription covering it:
 // each gets a CloudEvent published to its Pub/Sub topic, which the topic's
@@ -73,9 +71,9 @@ func (e *Emulator) pushEvent(sub *subscription, typ, subject string, at time.Tim
 		return
 	}
 	url, aud := a.spec.PushEndpoint, a.spec.PushAudience
-	a.pushQ.push(job{retry: true, attempt: func(ctx context.Context, try int) bool {
+	a.pushes.Push(func(ctx context.Context, try int) outbox.Result {
 		return e.postPush(ctx, a, url, aud, body, try)
-	}})
+	})
 }
 
 // nextPubSubID returns Pub/Sub's decimal, increasing message IDs; the
@@ -97,28 +95,29 @@ func (e *Emulator) oidcToken(a *app, audience string) string {
 }
 
 // postPush makes one push attempt; Pub/Sub counts 102, 200, 201, 202 and
-// 204 as an acknowledgement and anything else as a nack.
-func (e *Emulator) postPush(ctx context.Context, a *app, url, audience string, body []byte, try int) bool {
-	ctx, cancel := context.WithTimeout(ctx, pushAckDeadline)
+// 204 as an acknowledgement and anything else, or no answer within the
+// ack deadline (Options.AckTimeout), as a nack.
+func (e *Emulator) postPush(ctx context.Context, a *app, url, audience string, body []byte, try int) outbox.Result {
+	ctx, cancel := context.WithTimeout(ctx, e.base.Opts.AckTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		return false
+		return outbox.Failed
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "APIs-Google; (+https://developers.google.com/webmasters/APIs-Google.html)")
 	req.Header.Set("Authorization", "Bearer "+e.oidcToken(a, audience))
-	res, err := e.opts.HTTPClient.Do(req)
+	res, err := e.base.Opts.HTTPClient.Do(req)
 	if err != nil {
-		e.log.Debug("push delivery failed", "error_kind", "transport", "try", try)
-		return false
+		e.base.Log.Debug("push delivery failed", "error_kind", "transport", "try", try)
+		return outbox.Failed
 	}
 	defer res.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
 	switch res.StatusCode {
 	case 102, 200, 201, 202, 204:
-		return true
+		return outbox.Delivered
 	}
-	e.log.Debug("push delivery rejected", "status", res.StatusCode, "try", try)
-	return false
+	e.base.Log.Debug("push delivery rejected", "status", res.StatusCode, "try", try)
+	return outbox.Failed
 }

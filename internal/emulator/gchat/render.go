@@ -229,7 +229,7 @@ func (e *Emulator) attachmentJSON(a *attachment) map[string]any {
 		"contentName":       a.up.filename,
 		"contentType":       a.up.contentType,
 		"attachmentDataRef": map[string]any{"resourceName": a.up.resourceName},
-		"downloadUri":       e.baseURL + "/v1/media/" + a.up.resourceName + "?alt=media",
+		"downloadUri":       e.base.URL() + "/v1/media/" + a.up.resourceName + "?alt=media",
 		"source":            "UPLOADED_CONTENT",
 	}
 }

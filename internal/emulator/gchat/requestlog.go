@@ -1,50 +1,13 @@
 package gchat
 
-import (
-	"sync"
-	"time"
-)
+import "parley/internal/emulator/requestlog"
 
-// maxLogEntries bounds the request log; older entries are dropped.
-const maxLogEntries = 10000
-
-// logEntry records one API call for tests (GET /_emulator/requests). It
-// never holds message text or tokens: only the method ID, the auth kind,
-// the outcome and the Retry-After of injected 429s.
+// logEntry records one API call for tests (GET /_emulator/requests): the
+// discovery method ID (chat.spaces.messages.create), the space, the auth
+// kind, the outcome as Google's status (RESOURCE_EXHAUSTED) and the
+// Retry-After of injected 429s; never message text or tokens.
 type logEntry struct {
-	Time       time.Time `json:"time"`
-	Method     string    `json:"method"` // discovery method ID, e.g. chat.spaces.messages.create
-	Workspace  string    `json:"workspace,omitempty"`
-	Space      string    `json:"space,omitempty"`
-	Auth       string    `json:"auth"` // "user", "app" or "none"
-	Status     int       `json:"status"`
-	Error      string    `json:"error,omitempty"` // Google status, e.g. RESOURCE_EXHAUSTED
-	RetryAfter int       `json:"retry_after,omitempty"`
-}
-
-type requestLog struct {
-	mu      sync.Mutex
-	entries []logEntry
-}
-
-func (l *requestLog) add(e logEntry) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.entries) >= maxLogEntries {
-		l.entries = append(l.entries[:0], l.entries[len(l.entries)-maxLogEntries/2:]...)
-	}
-	l.entries = append(l.entries, e)
-}
-
-// list returns the entries for workspace ("" for all), oldest first.
-func (l *requestLog) list(workspace string) []logEntry {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	out := []logEntry{}
-	for _, e := range l.entries {
-		if workspace == "" || e.Workspace == workspace {
-			out = append(out, e)
-		}
-	}
-	return out
+	requestlog.Entry
+	Space string `json:"space,omitempty"`
+	Auth  string `json:"auth"` // "user", "app" or "none"
 }

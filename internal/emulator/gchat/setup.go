@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"parley/internal/emulator/ids"
 )
 
 // Domain is an emulated Google Workspace customer (one company).
@@ -95,7 +97,7 @@ type App struct {
 func (e *Emulator) AddDomain(name string) Domain {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	d := &domain{name: name, customerID: "customers/C0" + randomString(alnum, 7)}
+	d := &domain{name: name, customerID: "customers/C0" + ids.String(ids.Alnum, 7)}
 	e.st.domains[name] = d
 	return Domain{Name: d.name, CustomerID: d.customerID}
 }
@@ -107,7 +109,7 @@ func (e *Emulator) AddUser(domainName, displayName, email string) User {
 	u := &user{name: e.newUserID(), displayName: displayName, email: email, domain: domainName}
 	e.st.users[u.name] = u
 	e.st.usersByEmail[strings.ToLower(email)] = u
-	tok := "ya29.u" + randomString(idChars, 60)
+	tok := "ya29.u" + ids.String(ids.URLSafe, 60)
 	p := &principal{user: u, scopes: map[string]bool{}}
 	for _, s := range UserScopes {
 		p.scopes[s] = true
@@ -179,26 +181,23 @@ func (e *Emulator) RegisterApp(spec AppSpec) App {
 		spec:        spec,
 		projectID:   spec.ProjectID,
 		saEmail:     fmt.Sprintf("%s@%s.iam.gserviceaccount.com", slug, spec.ProjectID),
-		saUniqueID:  "1" + randomString(digits, 20),
+		saUniqueID:  "1" + ids.String(ids.Digits, 20),
 		pushSAEmail: fmt.Sprintf("pubsub-push@%s.iam.gserviceaccount.com", spec.ProjectID),
-		pushSAID:    "1" + randomString(digits, 20),
+		pushSAID:    "1" + ids.String(ids.Digits, 20),
 		userName:    e.newUserID(),
 		pubKeyPEM:   pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER}),
 		topic:       "projects/" + spec.ProjectID + "/topics/chat-events",
 	}
 	for e.st.apps[a.saEmail] != nil {
-		a.saEmail = fmt.Sprintf("%s-%s@%s.iam.gserviceaccount.com", slug, randomString(digits, 4), spec.ProjectID)
+		a.saEmail = fmt.Sprintf("%s-%s@%s.iam.gserviceaccount.com", slug, ids.String(ids.Digits, 4), spec.ProjectID)
 	}
 	a.pushSub = "projects/" + spec.ProjectID + "/subscriptions/chat-events-push"
-	a.interactionQ = newQueue(e, "interaction")
-	a.pushQ = newQueue(e, "push")
+	a.interactions, a.pushes = e.interactions.NewLane(), e.pushes.NewLane()
 	e.st.apps[a.saEmail] = a
 	e.st.appsByUser[a.userName] = a
 	e.st.topics[a.topic] = a
-	e.goOwned(a.interactionQ.run)
-	e.goOwned(a.pushQ.run)
 
-	keyID := randomHex(20)
+	keyID := ids.Hex(20)
 	keyJSON, _ := json.MarshalIndent(map[string]string{
 		"type":                        "service_account",
 		"project_id":                  spec.ProjectID,

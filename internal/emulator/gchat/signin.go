@@ -13,6 +13,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"parley/internal/emulator/idp"
+	"parley/internal/emulator/ids"
 )
 
 const (
@@ -72,7 +73,7 @@ func (e *Emulator) RegisterOAuthClient(spec OAuthClientSpec) OAuthClient {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if spec.ClientID == "" {
-		spec.ClientID = randomString(digits, 12) + "-" + strings.ToLower(randomString(alnum, 32)) + ".apps.googleusercontent.com"
+		spec.ClientID = ids.String(ids.Digits, 12) + "-" + strings.ToLower(ids.String(ids.Alnum, 32)) + ".apps.googleusercontent.com"
 	}
 	spec.RedirectURIs = slices.Clone(spec.RedirectURIs)
 	e.oauth.clients[spec.ClientID] = &spec
@@ -116,7 +117,7 @@ func (e *Emulator) delegate(a *app, sub string, scopes []string) (*user, string)
 // IssuerURL is the OpenID issuer, standing for https://accounts.google.com
 // (discovery at IssuerURL()+"/.well-known/openid-configuration"). Pub/Sub
 // push tokens keep the real issuer string.
-func (e *Emulator) IssuerURL() string { return e.base() }
+func (e *Emulator) IssuerURL() string { return e.base.URL() }
 
 func (e *Emulator) signinRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /.well-known/openid-configuration", e.serveDiscovery)
@@ -127,7 +128,7 @@ func (e *Emulator) signinRoutes(mux *http.ServeMux) {
 }
 
 func (e *Emulator) serveDiscovery(w http.ResponseWriter, r *http.Request) {
-	base := e.base()
+	base := e.base.URL()
 	writeJSON(w, http.StatusOK, map[string]any{
 		"issuer":                                base,
 		"authorization_endpoint":                base + "/o/oauth2/v2/auth",
@@ -239,7 +240,7 @@ func (e *Emulator) serveConsentAnswer(w http.ResponseWriter, r *http.Request) {
 		idp.WriteErrorPage(w, http.StatusBadRequest, "Error 400: invalid_request", "Choose one of the accounts listed.")
 		return
 	}
-	code := "4/0A" + randomString(idChars, 70)
+	code := "4/0A" + ids.String(ids.URLSafe, 70)
 	e.codes.Issue(code, idp.Grant[googleGrant]{ClientID: req.clientID, RedirectURI: req.redirect, Nonce: req.nonce,
 		Challenge: req.challenge, Method: req.method, Account: u.name, AuthTime: e.wall(),
 		Data: googleGrant{scopes: req.scopes, offline: req.offline}})
@@ -305,7 +306,7 @@ func (e *Emulator) serveUserToken(w http.ResponseWriter, r *http.Request) {
 // refresh token.
 func (e *Emulator) writeUserTokens(w http.ResponseWriter, c *OAuthClientSpec, u *user, scopes []string, nonce string, g *refreshGrant) {
 	now := e.now()
-	access := "ya29.a0" + randomString(idChars, 120)
+	access := "ya29.a0" + ids.String(ids.URLSafe, 120)
 	p := &principal{user: u, scopes: map[string]bool{}, expires: now.Add(userTokenLifetime)}
 	for _, s := range scopes {
 		p.scopes[s] = true
@@ -316,7 +317,7 @@ func (e *Emulator) writeUserTokens(w http.ResponseWriter, c *OAuthClientSpec, u 
 	e.st.tokens[access] = p
 	if g != nil {
 		if len(g.access) == 0 { // a new grant: hand out its refresh token once
-			rt := "1//0" + randomString(idChars, 100)
+			rt := "1//0" + ids.String(ids.URLSafe, 100)
 			e.oauth.refresh[rt] = g
 			out["refresh_token"] = rt
 		}
@@ -326,7 +327,7 @@ func (e *Emulator) writeUserTokens(w http.ResponseWriter, c *OAuthClientSpec, u 
 	if slices.Contains(scopes, "openid") {
 		// The relying party checks an ID token on its own clock.
 		wall := e.wall()
-		claims := jwt.MapClaims{"iss": e.base(), "azp": c.ClientID, "aud": c.ClientID, "sub": strings.TrimPrefix(u.name, "users/"),
+		claims := jwt.MapClaims{"iss": e.base.URL(), "azp": c.ClientID, "aud": c.ClientID, "sub": strings.TrimPrefix(u.name, "users/"),
 			"iat": wall.Unix(), "exp": wall.Add(time.Hour).Unix(), "at_hash": idp.AtHash(access)}
 		if nonce != "" {
 			claims["nonce"] = nonce

@@ -3,11 +3,14 @@ package gchat
 import (
 	"encoding/json"
 	"time"
+
+	"parley/internal/emulator/ids"
+	"parley/internal/emulator/outbox"
 )
 
 // state is the emulator's whole world; e.mu guards it.
 type state struct {
-	ids          map[string]bool
+	ids          ids.Set
 	domains      map[string]*domain // by name
 	users        map[string]*user   // by "users/N"
 	usersByEmail map[string]*user
@@ -26,7 +29,7 @@ type state struct {
 
 func newState() *state {
 	return &state{
-		ids: map[string]bool{}, domains: map[string]*domain{}, users: map[string]*user{},
+		domains: map[string]*domain{}, users: map[string]*user{},
 		usersByEmail: map[string]*user{}, tokens: map[string]*principal{}, spaces: map[string]*space{},
 		apps: map[string]*app{}, appsByUser: map[string]*app{}, messages: map[string]*message{},
 		uploads: map[string]*upload{}, media: map[string]*upload{}, subs: map[string]*subscription{},
@@ -74,18 +77,19 @@ func (p *principal) hasAny(scopes ...string) bool {
 const scopePrefix = "https://www.googleapis.com/auth/"
 
 type app struct {
-	spec         AppSpec
-	projectID    string
-	saEmail      string
-	saUniqueID   string
-	pushSAEmail  string
-	pushSAID     string
-	userName     string
-	pubKeyPEM    []byte // the service account's public key, for assertions
-	topic        string
-	pushSub      string
-	interactionQ *queue
-	pushQ        *queue
+	spec        AppSpec
+	projectID   string
+	saEmail     string
+	saUniqueID  string
+	pushSAEmail string
+	pushSAID    string
+	userName    string
+	pubKeyPEM   []byte // the service account's public key, for assertions
+	topic       string
+	pushSub     string
+	// interactions and pushes are its two delivery lanes: interaction
+	// events to InteractionEndpoint, Pub/Sub messages to PushEndpoint.
+	interactions, pushes *outbox.Lane
 }
 
 type space struct {

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"parley/internal/emulator/ids"
 )
 
 const (
@@ -174,8 +176,8 @@ func apiSubscriptionsCreate(c *call) (any, *apiError) {
 			return nil, errExists("A subscription for this target resource and event types already exists: %s", other.name)
 		}
 	}
-	sub.name = "subscriptions/chat-spaces-" + randomString(alnum, 40)
-	sub.uid = randomString(alnum, 24)
+	sub.name = "subscriptions/chat-spaces-" + ids.String(ids.Alnum, 40)
+	sub.uid = ids.String(ids.Alnum, 24)
 	sub.seq = len(e.st.subs) + 1
 	for _, other := range e.st.subs {
 		sub.seq = max(sub.seq, other.seq+1)
@@ -240,7 +242,7 @@ func (e *Emulator) operation(typ string, resp map[string]any) map[string]any {
 	for k, v := range resp {
 		r[k] = v
 	}
-	op := map[string]any{"name": "operations/" + randomString(alnum, 32), "done": true, "response": r}
+	op := map[string]any{"name": "operations/" + ids.String(ids.Alnum, 32), "done": true, "response": r}
 	b, _ := json.Marshal(op)
 	e.st.ops[op["name"].(string)] = b
 	return op

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"parley/internal/emulator/ids"
 )
 
 const (
@@ -73,7 +75,7 @@ func (e *Emulator) serveToken(w http.ResponseWriter, r *http.Request) {
 		}
 		p.scopes[s] = true
 	}
-	tok := "ya29.c." + randomString(idChars, 80)
+	tok := "ya29.c." + ids.String(ids.URLSafe, 80)
 	e.mu.Lock()
 	e.st.tokens[tok] = p
 	e.mu.Unlock()
