@@ -104,7 +104,8 @@
 //     set could not be checked against a primary source. Pushes to one
 //     app are delivered in order, one at a time; a nack (anything but 102,
 //     200, 201, 202, 204, or no answer in 10 s) is retried after
-//     Options.RetryDelays before later messages go, then dropped (Pub/Sub
+//     Options.RetryDelays of the emulator's clock before later messages
+//     go, then dropped (Pub/Sub
 //     would keep it up to 7 days). POST /_emulator/pubsub {"held": true}
 //     keeps pushes queued, as Pub/Sub does while an endpoint is
 //     unreachable, until {"held": false} sends them in order.

@@ -7,7 +7,8 @@
 // X-Slack-Retry-* headers, so the official clients (slack-go) accept it.
 // A /_emulator/ control API, not part of Slack, injects faults (SANDBOX.md),
 // moves the clock (POST /_emulator/clock, package clock: token lifetimes,
-// rate-limit windows, OAuth codes and timed faults run on it), lists API
+// rate-limit windows, OAuth codes, timed faults and event retries run on
+// it), lists API
 // calls, sets request URLs and mints OAuth codes.
 //
 // Choices where Slack's docs are unclear or where the emulator simplifies:

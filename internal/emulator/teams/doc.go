@@ -107,6 +107,7 @@
 //     key is its credential and does not expire. Faults apply to Bot
 //     Connector and Graph calls, not to the login service or downloads.
 //   - Activity delivery waits up to 15 s for a 2xx and retries on
-//     connection errors, 408, 429 and 5xx along Options.RetryDelays,
-//     in place, so later activities never overtake earlier ones.
+//     connection errors, 408, 429 and 5xx along Options.RetryDelays (on
+//     the emulator's clock), in place, so later activities never overtake
+//     earlier ones.
 package teams

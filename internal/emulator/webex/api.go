@@ -6,6 +6,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"parley/internal/emulator"
+	"parley/internal/emulator/ratelimit"
+	"parley/internal/emulator/requestlog"
 )
 
 // call is one authenticated API request.
@@ -41,7 +45,7 @@ func (e *Emulator) api(name string, fn apiFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tid := trackingID()
 		w.Header().Set("TrackingID", tid)
-		entry := logEntry{Time: e.now(), Method: r.Method, Call: name}
+		entry := logEntry{Entry: requestlog.Entry{Time: e.now(), Method: r.Method}, Call: name}
 		status, body := e.serveCall(w, r, fn, &entry)
 		if status != 0 {
 			writeBody(w, status, body, tid)
@@ -50,7 +54,7 @@ func (e *Emulator) api(name string, fn apiFunc) http.Handler {
 		if status == 0 {
 			entry.Status = http.StatusOK
 		}
-		e.requests.add(entry)
+		e.requests.Add(entry)
 	})
 }
 
@@ -64,28 +68,19 @@ func (e *Emulator) serveCall(w http.ResponseWriter, r *http.Request, fn apiFunc,
 		}
 	}
 	if who != nil {
-		if f, ok := e.faults.Take(who.org); ok {
-			if f.Latency > 0 && !sleepCtx(r.Context(), f.Latency) {
-				return http.StatusServiceUnavailable, apiError("Request cancelled.")
-			}
-			if f.Status != 0 {
-				if f.Status == http.StatusTooManyRequests {
-					w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
-					entry.RetryAfter = f.RetryAfter
-					return f.Status, apiError("Too Many Requests")
-				}
-				return f.Status, apiError(http.StatusText(f.Status))
-			}
+		if f, fail := e.base.Faults.Apply(r.Context(), who.org); fail {
+			f.SetRetryAfter(w.Header())
+			entry.RetryAfter = f.RetryAfter
+			return f.Status, apiError(http.StatusText(f.Status))
 		}
 	}
 	if who == nil {
 		return http.StatusUnauthorized, apiError("The request requires a valid access token set in the Authorization request header.")
 	}
-	if wait, ok := e.limits.allow(who.token); !ok {
-		secs := int((wait + time.Second - 1) / time.Second)
-		w.Header().Set("Retry-After", strconv.Itoa(secs))
-		entry.RetryAfter = secs
-		return http.StatusTooManyRequests, apiError("Too Many Requests")
+	if wait, ok := e.limits.Allow(ratelimit.Key{Name: who.token, Rate: tokenRate}); !ok {
+		entry.RetryAfter = ratelimit.Seconds(wait)
+		w.Header().Set("Retry-After", strconv.Itoa(entry.RetryAfter))
+		return http.StatusTooManyRequests, apiError(http.StatusText(http.StatusTooManyRequests))
 	}
 	return fn(&call{w: w, r: r, who: who})
 }
@@ -117,16 +112,8 @@ func writeBody(w http.ResponseWriter, status int, body any, tid string) {
 	writeJSON(w, status, body)
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		http.Error(w, "encoding failed", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
-}
+// writeJSON answers with Webex's Content-Type.
+var writeJSON = emulator.JSONWriter("application/json;charset=UTF-8")
 
 // maxJSONBody caps JSON request bodies; a message's fields are at most
 // 3 × 7,439 bytes.

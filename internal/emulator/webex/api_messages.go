@@ -33,7 +33,7 @@ func (e *Emulator) renderMessage(m *message) messageJSON {
 		MentionedPeople: m.mentioned, MentionedGroups: m.groups, Created: iso(m.created),
 	}
 	for _, f := range m.files {
-		out.Files = append(out.Files, e.baseURL+"/v1/contents/"+f)
+		out.Files = append(out.Files, e.base.URL()+"/v1/contents/"+f)
 	}
 	if !m.updated.IsZero() {
 		out.Updated = iso(m.updated)

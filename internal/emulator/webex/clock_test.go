@@ -115,3 +115,41 @@ func TestClockExpiresTokensAndResetsLimits(t *testing.T) {
 		t.Fatalf("ID token issued at %s, in the relying party's future (%s)", idt.IssuedAt, clk.now())
 	}
 }
+
+// TestClockJumpSendsDueRedeliveries runs Webex's default schedule (1 s,
+// 10 s, 60 s) against a target that fails: the retries an emulator-clock
+// minute away come when the clock is advanced past them, byte for byte the
+// same as the first attempt, and the last failure is given up.
+func TestClockJumpSendsDueRedeliveries(t *testing.T) {
+	w := newWorld(t, webexemu.Options{})
+	w.register(t, w.bob.Token, "created", "k")
+	w.got.setStatus(http.StatusServiceUnavailable)
+	before := w.emu.DeliveryStats()
+	w.do(t, w.ann.Token, "POST", "messages", map[string]string{"roomId": w.room.ID, "text": "x"}, nil)
+	// failed waits until n attempts have failed: the emulator has then
+	// noted when the last one did, which its next retry is timed from.
+	failed := func(n int64) {
+		t.Helper()
+		waitFor(t, fmt.Sprintf("%d failed deliveries", n), func() bool { return w.emu.DeliveryStats().Failures-before.Failures >= n })
+	}
+	failed(1)
+	w.advance(t, time.Second)
+	failed(2)
+	w.advance(t, 9*time.Second)
+	// A short look shows a retry that came before its 10 s.
+	time.Sleep(100 * time.Millisecond)
+	if n := len(w.got.all()); n != 2 {
+		t.Fatalf("%d deliveries before the second retry was due", n)
+	}
+	w.advance(t, time.Second)
+	failed(3)
+	w.advance(t, time.Minute)
+	failed(4)
+	waitFor(t, "given up", func() bool { return w.emu.DeliveryStats().GivenUp-before.GivenUp == 1 })
+	all := w.got.all()
+	for i, p := range all[1:] {
+		if string(p.body) != string(all[0].body) || p.sig != all[0].sig {
+			t.Fatalf("redelivery %d differs from the first attempt", i+1)
+		}
+	}
+}

@@ -8,8 +8,9 @@ import (
 	"encoding/hex"
 	"io"
 	"net/http"
-	"sync"
 	"time"
+
+	"parley/internal/emulator/outbox"
 )
 
 // failureWindow is how far back failed deliveries count towards disabling
@@ -31,93 +32,44 @@ func Sign(secret string, body []byte) string {
 	return hex.EncodeToString(mac.Sum(nil))
 }
 
-// deliveryQueue sends deliveries in order, one at a time. A failed one's
-// retries run beside the queue so one dead target cannot hold up the rest.
-type deliveryQueue struct {
-	e     *Emulator
-	mu    sync.Mutex
-	items []*delivery
-	wake  chan struct{}
-}
-
-func (q *deliveryQueue) push(d *delivery) {
-	q.mu.Lock()
-	q.items = append(q.items, d)
-	q.mu.Unlock()
-	select {
-	case q.wake <- struct{}{}:
-	default:
-	}
-}
-
-// run is the queue's goroutine, owned by the Emulator and stopped by Close.
-func (q *deliveryQueue) run() {
-	ctx := q.e.ctx
-	for {
-		q.mu.Lock()
-		if len(q.items) == 0 {
-			q.mu.Unlock()
-			select {
-			case <-ctx.Done():
-				return
-			case <-q.wake:
-				continue
+// send is the outbox's attempt at d, made only while its webhook is
+// active; each failure counts towards disabling the webhook, and the one
+// that disables it ends the retries.
+func (e *Emulator) send(d *delivery) outbox.Send {
+	return func(ctx context.Context, _ int) outbox.Result {
+		e.mu.Lock()
+		h := e.st.hooks[d.hook]
+		live := h != nil && h.status == "active"
+		e.mu.Unlock()
+		if !live {
+			return outbox.Dropped
+		}
+		if e.post(ctx, d) {
+			return outbox.Delivered
+		}
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		now := e.now()
+		kept := h.failures[:0]
+		for _, t := range h.failures {
+			if now.Sub(t) < failureWindow {
+				kept = append(kept, t)
 			}
 		}
-		d := q.items[0]
-		q.items = q.items[1:]
-		q.mu.Unlock()
-		if !q.e.attempt(ctx, d) && ctx.Err() == nil {
-			q.e.goOwned(func() { q.e.retry(d) })
+		h.failures = append(kept, now)
+		if len(h.failures) >= disableAfter && h.status == "active" {
+			h.status = "disabled"
+			e.base.Log.Info("webhook disabled after failed deliveries", "failures", len(h.failures))
+			return outbox.Refused
 		}
+		return outbox.Failed
 	}
-}
-
-// retry follows Options.RetryDelays, stopping at the first success or when
-// the emulator closes.
-func (e *Emulator) retry(d *delivery) {
-	for _, delay := range e.opts.RetryDelays {
-		if !sleepCtx(e.ctx, delay) || e.attempt(e.ctx, d) {
-			return
-		}
-	}
-}
-
-// attempt makes one delivery unless the webhook is gone or disabled; it
-// reports whether no (further) attempt is needed.
-func (e *Emulator) attempt(ctx context.Context, d *delivery) bool {
-	e.mu.Lock()
-	h := e.st.hooks[d.hook]
-	live := h != nil && h.status == "active"
-	e.mu.Unlock()
-	if !live {
-		return true
-	}
-	if e.post(ctx, d) {
-		return true
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	now := e.now()
-	kept := h.failures[:0]
-	for _, t := range h.failures {
-		if now.Sub(t) < failureWindow {
-			kept = append(kept, t)
-		}
-	}
-	h.failures = append(kept, now)
-	if len(h.failures) >= e.opts.DisableAfter && h.status == "active" {
-		h.status = "disabled"
-		e.log.Info("webhook disabled after failed deliveries", "failures", len(h.failures))
-		return true
-	}
-	return false
 }
 
 // post sends one signed delivery and reports whether the target answered
 // 2xx within the ack timeout.
 func (e *Emulator) post(ctx context.Context, d *delivery) bool {
-	ctx, cancel := context.WithTimeout(ctx, e.opts.AckTimeout)
+	ctx, cancel := context.WithTimeout(ctx, e.base.Opts.AckTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.url, bytes.NewReader(d.body))
 	if err != nil {
@@ -129,15 +81,15 @@ func (e *Emulator) post(ctx context.Context, d *delivery) bool {
 	if d.secret != "" {
 		req.Header.Set("X-Spark-Signature", Sign(d.secret, d.body))
 	}
-	res, err := e.opts.HTTPClient.Do(req)
+	res, err := e.base.Opts.HTTPClient.Do(req)
 	if err != nil {
-		e.log.Debug("webhook delivery failed", "reason", "no answer")
+		e.base.Log.Debug("webhook delivery failed", "reason", "no answer")
 		return false
 	}
 	defer res.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
 	if res.StatusCode < 200 || res.StatusCode > 299 {
-		e.log.Debug("webhook delivery rejected", "status", res.StatusCode)
+		e.base.Log.Debug("webhook delivery rejected", "status", res.StatusCode)
 		return false
 	}
 	return true

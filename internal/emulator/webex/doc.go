@@ -26,8 +26,8 @@
 //     is unconfirmed (wire-facts §11); Parley's connector works either way,
 //     it only relays edits when the event arrives.
 //   - Webhook deliveries are retried after Options.RetryDelays (default 1s,
-//     10s, 60s; Webex's own schedule is unpublished). A webhook whose
-//     deliveries failed Options.DisableAfter times (default 100, as the
+//     10s, 60s of the emulator's clock; Webex's own schedule is
+//     unpublished). A webhook whose deliveries failed 100 times (as the
 //     webhooks guide says) within 5 minutes gets status "disabled" and
 //     receives nothing until a PUT sets status "active" again.
 //   - Files are attached only by multipart upload (one per message, at most

@@ -50,7 +50,7 @@ func (e *Emulator) fireMessage(r *room, m *message, event string) {
 	if event != "deleted" {
 		data.MentionedPeople, data.MentionedGroups = m.mentioned, m.groups
 		for _, f := range m.files {
-			data.Files = append(data.Files, e.baseURL+"/v1/contents/"+f)
+			data.Files = append(data.Files, e.base.URL()+"/v1/contents/"+f)
 		}
 	}
 	fields := map[string]string{
@@ -131,10 +131,10 @@ func (e *Emulator) deliver(h *webhook, resource, event, actor string, data any) 
 	}
 	body, err := compactJSON(p)
 	if err != nil {
-		e.log.Error("encode webhook", "err", err)
+		e.base.Log.Error("encode webhook", "err", err)
 		return
 	}
-	e.queue.push(&delivery{hook: h.id, url: h.targetURL, secret: h.secret, body: body})
+	e.lane.Push(e.send(&delivery{hook: h.id, url: h.targetURL, secret: h.secret, body: body}))
 }
 
 // compactJSON encodes v the way JSON.stringify would: no HTML escaping, no

@@ -32,10 +32,6 @@ func (e *Emulator) Handler() http.Handler {
 	mux.Handle("/v1/", e.api("unknown", func(*call) (int, any) {
 		return http.StatusNotFound, apiError("The requested resource could not be found.")
 	}))
-	mux.Handle("POST /_emulator/faults", e.faults)
-	mux.Handle("DELETE /_emulator/faults", e.faults)
-	mux.HandleFunc("GET /_emulator/requests", e.controlRequests)
-	mux.Handle("POST /_emulator/clock", e.clock)
-	mux.Handle("GET /_emulator/clock", e.clock)
+	e.base.MountControl(mux, &e.requests)
 	return mux
 }

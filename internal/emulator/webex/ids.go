@@ -3,25 +3,16 @@ package webex
 import (
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"strings"
-)
 
-// newUUID returns a random (version 4) UUID string.
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
-}
+	"parley/internal/emulator/ids"
+)
 
 // newID mints an ID the way Webex shapes them: unpadded base64 of
 // ciscospark://us/<kind>/<uuid>.
 func newID(kind string) string {
-	return encodeID(kind, newUUID())
+	return encodeID(kind, ids.UUID())
 }
 
 func encodeID(kind, uuid string) string {
@@ -59,5 +50,5 @@ func newToken(orgUUID string) string {
 
 // trackingID is put on every answer, as Webex does, for support requests.
 func trackingID() string {
-	return fmt.Sprintf("ROUTER_%s", strings.ToUpper(newUUID()))
+	return fmt.Sprintf("ROUTER_%s", strings.ToUpper(ids.UUID()))
 }

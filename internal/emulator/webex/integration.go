@@ -14,6 +14,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"parley/internal/emulator/idp"
+	"parley/internal/emulator/ids"
 )
 
 const (
@@ -79,7 +80,7 @@ func (e *Emulator) AddIntegration(spec IntegrationSpec) Integration {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if spec.ClientID == "" {
-		spec.ClientID = "C" + strings.ReplaceAll(newUUID()+newUUID(), "-", "")
+		spec.ClientID = "C" + strings.ReplaceAll(ids.UUID()+ids.UUID(), "-", "")
 	}
 	spec.RedirectURIs, spec.Scopes = slices.Clone(spec.RedirectURIs), slices.Clone(spec.Scopes)
 	e.oauth.clients[spec.ClientID] = &spec
@@ -89,13 +90,7 @@ func (e *Emulator) AddIntegration(spec IntegrationSpec) Integration {
 // IssuerURL is the Login with Webex issuer, standing for
 // https://idbroker.webex.com/idb (discovery at
 // IssuerURL()+"/.well-known/openid-configuration").
-func (e *Emulator) IssuerURL() string { return e.base() + "/idb" }
-
-func (e *Emulator) base() string {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.baseURL
-}
+func (e *Emulator) IssuerURL() string { return e.base.URL() + "/idb" }
 
 func (e *Emulator) integrationRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /idb/.well-known/openid-configuration", e.serveDiscovery)
@@ -110,7 +105,7 @@ func (e *Emulator) integrationRoutes(mux *http.ServeMux) {
 }
 
 func (e *Emulator) serveDiscovery(w http.ResponseWriter, r *http.Request) {
-	base := e.base()
+	base := e.base.URL()
 	writeJSON(w, http.StatusOK, map[string]any{
 		"issuer":                                base + "/idb",
 		"authorization_endpoint":                base + "/v1/authorize",
@@ -201,9 +196,9 @@ func (e *Emulator) serveAuthorizeAnswer(w http.ResponseWriter, r *http.Request) 
 		idp.WriteErrorPage(w, http.StatusBadRequest, "Unknown account", "Choose one of the accounts listed.")
 		return
 	}
-	code := strings.ReplaceAll(newUUID()+newUUID(), "-", "")
+	code := strings.ReplaceAll(ids.UUID()+ids.UUID(), "-", "")
 	e.codes.Issue(code, idp.Grant[webexGrant]{ClientID: req.clientID, RedirectURI: req.redirect, Nonce: req.nonce,
-		Challenge: req.challenge, Method: req.method, Account: p.id, AuthTime: e.clock.Wall(), Data: webexGrant{scopes: req.scopes}})
+		Challenge: req.challenge, Method: req.method, Account: p.id, AuthTime: e.base.Wall(), Data: webexGrant{scopes: req.scopes}})
 	idp.Redirect(w, r, req.redirect, url.Values{"code": {code}, "state": {req.state}})
 }
 
@@ -290,7 +285,7 @@ func (e *Emulator) writeTokens(w http.ResponseWriter, c *IntegrationSpec, p *per
 	e.mu.Unlock()
 	if slices.Contains(scopes, "openid") {
 		_, uuid, _ := strings.Cut(decodeID(p.id), "/PEOPLE/")
-		wall := e.clock.Wall() // the relying party checks an ID token on its own clock
+		wall := e.base.Wall() // the relying party checks an ID token on its own clock
 		claims := jwt.MapClaims{"iss": e.IssuerURL(), "aud": c.ClientID, "sub": uuid, "iat": wall.Unix(), "exp": wall.Add(12 * time.Hour).Unix(), "realm": e.orgUUID(p.org)}
 		if nonce != "" {
 			claims["nonce"] = nonce

@@ -3,6 +3,8 @@ package webex
 import (
 	"fmt"
 	"strings"
+
+	"parley/internal/emulator/ids"
 )
 
 // Org is an emulated Webex organisation (the workspace, in Parley's terms).
@@ -38,7 +40,7 @@ type Room struct {
 func (e *Emulator) AddOrg(name string) Org {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	u := newUUID()
+	u := ids.UUID()
 	o := &org{id: encodeID("ORGANIZATION", u), uuid: u, name: name}
 	e.st.orgs[o.id] = o
 	return Org{ID: o.id, Name: name}

@@ -71,13 +71,20 @@ func TestWebhookBotSeesOnlyMentions(t *testing.T) {
 }
 
 func TestWebhookDisabledAndRepaired(t *testing.T) {
-	w := newWorld(t, webexemu.Options{RetryDelays: []time.Duration{}, DisableAfter: 2})
+	w := newWorld(t, webexemu.Options{RetryDelays: []time.Duration{}})
 	id := w.register(t, w.bob.Token, "created", "k")
 	w.got.setStatus(http.StatusInternalServerError)
-	for range 2 {
+	// The webhooks guide: 100 failed deliveries within 5 minutes disable
+	// a webhook; 99 do not.
+	var h struct{ Status, Name, TargetURL string }
+	for range 99 {
 		w.do(t, w.ann.Token, "POST", "messages", map[string]string{"roomId": w.room.ID, "text": "x"}, nil)
 	}
-	var h struct{ Status, Name, TargetURL string }
+	waitFor(t, "99 failed deliveries", func() bool { return len(w.got.all()) >= 99 })
+	if w.do(t, w.bob.Token, "GET", "webhooks/"+id, nil, &h); h.Status != "active" {
+		t.Fatalf("status after 99 failures %q, want active", h.Status)
+	}
+	w.do(t, w.ann.Token, "POST", "messages", map[string]string{"roomId": w.room.ID, "text": "x"}, nil)
 	waitFor(t, "webhook disabled", func() bool {
 		w.do(t, w.bob.Token, "GET", "webhooks/"+id, nil, &h)
 		return h.Status == "disabled"
