@@ -8,8 +8,7 @@
 // A /_emulator/ control API, not part of Slack, injects faults (SANDBOX.md),
 // moves the clock (POST /_emulator/clock, package clock: token lifetimes,
 // rate-limit windows, OAuth codes, timed faults and event retries run on
-// it), lists API
-// calls, sets request URLs and mints OAuth codes.
+// it), lists API calls, sets request URLs and mints OAuth codes.
 //
 // Choices where Slack's docs are unclear or where the emulator simplifies:
 //   - All channels are public; channel_type is "channel".
