@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strings"
+	"unicode/utf8"
 )
 
 // JSONWriter returns a function that answers with v encoded as JSON under
@@ -59,4 +61,39 @@ func ControlAnswer(w http.ResponseWriter, status int, code string, fields map[st
 		out["error"] = code
 	}
 	writeControl(w, status, out)
+}
+
+// maxEcho bounds what an error message repeats of a client's input.
+const maxEcho = 64
+
+// Echo makes client input safe to repeat in an error message, as the
+// platforms do ("Invalid grant_type: …"): at most 64 bytes, cut between
+// characters, without control characters, so a client cannot make an
+// answer huge or forge lines in it.
+func Echo(s string) string {
+	// Cut before (a bound on the work; what is dropped below may need
+	// more than maxEcho bytes of input) and after: invalid bytes become
+	// U+FFFD, which is longer.
+	s = s[:runeCut(s, 4*maxEcho)]
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, s)
+	return s[:runeCut(s, maxEcho)]
+}
+
+// runeCut is where to cut s to at most n bytes without splitting a
+// character (bytes that are no character's are cut anywhere).
+func runeCut(s string, n int) int {
+	if len(s) <= n {
+		return len(s)
+	}
+	for at := n; at > n-utf8.UTFMax && at > 0; at-- {
+		if utf8.RuneStart(s[at]) {
+			return at
+		}
+	}
+	return n
 }

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"parley/internal/emulator"
 )
 
 // Scopes per method, from chat-api.json (short names). App auth uses
@@ -154,7 +156,7 @@ func messageFilter(raw string) (func(*message) bool, *apiError) {
 			name := c.value
 			preds = append(preds, func(m *message) bool { return m.thread == name })
 		default:
-			return nil, errInvalid("Invalid filter: unsupported field %s.", sanitize(c.field))
+			return nil, errInvalid("Invalid filter: unsupported field %s.", emulator.Echo(c.field))
 		}
 	}
 	return func(m *message) bool {
@@ -204,7 +206,7 @@ func apiMessagesUpdate(c *call) (any, *apiError) {
 		case "cards_v2", "cardsV2", "cards":
 			fields["cards_v2"] = true
 		default:
-			return nil, errInvalid("Invalid updateMask field: %s", sanitize(f))
+			return nil, errInvalid("Invalid updateMask field: %s", emulator.Echo(f))
 		}
 	}
 	check := in

@@ -1,6 +1,10 @@
 package gchat
 
-import "net/http"
+import (
+	"net/http"
+
+	"parley/internal/emulator"
+)
 
 // Handler serves everything on one host: the Chat API (/v1/…), media
 // upload (/upload/v1/…), the token endpoint, the published certificates,
@@ -51,7 +55,7 @@ func (e *Emulator) Handler() http.Handler {
 	mux.HandleFunc("POST /_emulator/subscriptions/suspend", e.controlSuspend)
 	mux.HandleFunc("POST /_emulator/pubsub", e.controlPubSub)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, errNotFound("The requested URL %s was not found on this server.", sanitize(r.URL.Path)))
+		writeError(w, errNotFound("The requested URL %s was not found on this server.", emulator.Echo(r.URL.Path)))
 	})
 	return mux
 }

@@ -5,7 +5,6 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/base64"
 	"encoding/pem"
 	"math/big"
 	"net/http"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"parley/internal/emulator/idp"
 	"parley/internal/emulator/ids"
 )
 
@@ -56,22 +56,7 @@ func newSigningKey(subject string, now time.Time) *signingKey {
 
 // sign returns an RS256 JWT with the key's kid in its header.
 func (k *signingKey) sign(claims jwt.MapClaims) string {
-	t := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
-	t.Header["kid"] = k.kid
-	s, err := t.SignedString(k.priv)
-	if err != nil {
-		panic("gchat emulator: signing: " + err.Error()) // only fails on a bad key
-	}
-	return s
-}
-
-func (k *signingKey) jwk() map[string]string {
-	enc := base64.RawURLEncoding
-	return map[string]string{
-		"kty": "RSA", "alg": "RS256", "use": "sig", "kid": k.kid,
-		"n": enc.EncodeToString(k.priv.N.Bytes()),
-		"e": enc.EncodeToString(big.NewInt(int64(k.priv.E)).Bytes()),
-	}
+	return idp.SignRS256(k.priv, map[string]any{"kid": k.kid}, claims)
 }
 
 // Cache-Control as Google serves its certs, so clients cache them.
@@ -89,5 +74,5 @@ func (e *Emulator) serveOIDCCerts(w http.ResponseWriter, r *http.Request) {
 
 func (e *Emulator) serveOIDCJWKS(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", certsCacheControl)
-	writeJSON(w, http.StatusOK, map[string]any{"keys": []map[string]string{e.oidcKey.jwk()}})
+	writeJSON(w, http.StatusOK, map[string]any{"keys": []any{idp.PublicJWK(&e.oidcKey.priv.PublicKey, e.oidcKey.kid)}})
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"regexp"
 	"strings"
+
+	"parley/internal/emulator"
 )
 
 // maxMessageBytes is Chat's message size limit.
@@ -104,7 +106,7 @@ func (e *Emulator) createMessage(s *space, p *principal, in createInput, cp crea
 			return nil, errNotFound("Thread not found.")
 		}
 	default:
-		return nil, errInvalid("Invalid value for messageReplyOption: %s", sanitize(cp.replyOption))
+		return nil, errInvalid("Invalid value for messageReplyOption: %s", emulator.Echo(cp.replyOption))
 	}
 	var id string
 	if reply {

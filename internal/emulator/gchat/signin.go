@@ -12,6 +12,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"parley/internal/emulator"
 	"parley/internal/emulator/idp"
 	"parley/internal/emulator/ids"
 )
@@ -176,7 +177,7 @@ func (e *Emulator) serveConsent(w http.ResponseWriter, r *http.Request) {
 		challenge: q.Get("code_challenge"), method: q.Get("code_challenge_method"), hd: q.Get("hd"), offline: q.Get("access_type") == "offline"}
 	if !slices.Contains(spec.RedirectURIs, req.redirect) {
 		idp.WriteErrorPage(w, http.StatusBadRequest, "Error 400: redirect_uri_mismatch",
-			"You can't sign in to this app because it doesn't comply with Google's OAuth 2.0 policy. Request details: redirect_uri="+sanitize(req.redirect))
+			"You can't sign in to this app because it doesn't comply with Google's OAuth 2.0 policy. Request details: redirect_uri="+emulator.Echo(req.redirect))
 		return
 	}
 	fail := func(code string) { idp.Redirect(w, r, req.redirect, url.Values{"error": {code}, "state": {req.state}}) }
@@ -219,22 +220,21 @@ func (e *Emulator) serveConsent(w http.ResponseWriter, r *http.Request) {
 }
 
 func (e *Emulator) serveConsentAnswer(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxTokenBody)
-	if err := r.ParseForm(); err != nil {
-		idp.WriteErrorPage(w, http.StatusBadRequest, "Error 400: invalid_request", "The form could not be read.")
-		return
-	}
-	req, ok := e.pending.Take(r.PostForm.Get("request"))
+	const title = "Error 400: invalid_request"
+	ans, ok := e.pending.TakeAnswer(w, r, maxTokenBody, idp.AnswerPages{
+		BadForm: idp.Page{Title: title, Detail: "The form could not be read."},
+		Expired: idp.Page{Title: title, Detail: "This sign-in request has expired. Go back to the app and start again."},
+	})
 	if !ok {
-		idp.WriteErrorPage(w, http.StatusBadRequest, "Error 400: invalid_request", "This sign-in request has expired. Go back to the app and start again.")
 		return
 	}
-	if r.PostForm.Get("deny") != "" {
+	req := ans.Request
+	if ans.Denied {
 		idp.Redirect(w, r, req.redirect, url.Values{"error": {"access_denied"}, "state": {req.state}})
 		return
 	}
 	e.mu.Lock()
-	u := e.st.users[r.PostForm.Get("account")]
+	u := e.st.users[ans.Account]
 	e.mu.Unlock()
 	if u == nil || (req.hd != "" && req.hd != "*" && u.domain != req.hd) {
 		idp.WriteErrorPage(w, http.StatusBadRequest, "Error 400: invalid_request", "Choose one of the accounts listed.")

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"parley/internal/emulator"
 	"parley/internal/emulator/ids"
 )
 
@@ -131,7 +132,7 @@ func apiSubscriptionsCreate(c *call) (any, *apiError) {
 	}
 	for _, t := range in.EventTypes {
 		if !validEventType(t) {
-			return nil, errInvalid("Unsupported event type: %s", sanitize(t))
+			return nil, errInvalid("Unsupported event type: %s", emulator.Echo(t))
 		}
 		us, as, _ := eventScopes(t)
 		if ae := c.needScopes(us, as, ""); ae != nil {
@@ -153,7 +154,7 @@ func apiSubscriptionsCreate(c *call) (any, *apiError) {
 	} else {
 		s := e.st.spaces[spaceRef]
 		if s == nil || !s.canAccess(c.p) {
-			return nil, errDenied("The caller does not have access to %s.", sanitize(in.TargetResource))
+			return nil, errDenied("The caller does not have access to %s.", emulator.Echo(in.TargetResource))
 		}
 		sub.space = s.name
 	}
@@ -162,7 +163,7 @@ func apiSubscriptionsCreate(c *call) (any, *apiError) {
 		return nil, errInvalid("notificationEndpoint.pubsubTopic must be projects/{project}/topics/{topic}.")
 	}
 	if e.st.topics[topic] == nil {
-		return nil, errNotFound("Pub/Sub topic %s not found.", sanitize(topic))
+		return nil, errNotFound("Pub/Sub topic %s not found.", emulator.Echo(topic))
 	}
 	sub.topic = topic
 	ttl, ae := lifetime(in.TTL, in.ExpireTime, now, sub.maxTTL())
@@ -333,7 +334,7 @@ func apiSubscriptionsPatch(c *call) (any, *apiError) {
 			switch strings.TrimSpace(f) {
 			case "ttl", "expireTime", "expire_time":
 			default:
-				return nil, errInvalid("Unsupported update mask field: %s. Only ttl and expireTime can be updated.", sanitize(f))
+				return nil, errInvalid("Unsupported update mask field: %s. Only ttl and expireTime can be updated.", emulator.Echo(f))
 			}
 		}
 		if !strings.Contains(mask, "ttl") {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"parley/internal/emulator"
 	"parley/internal/emulator/ids"
 )
 
@@ -43,7 +44,7 @@ func (e *Emulator) serveToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if gt := r.PostForm.Get("grant_type"); gt != jwtBearerGrant {
-		tokenError(w, "unsupported_grant_type", "Invalid grant_type: "+sanitize(gt))
+		tokenError(w, "unsupported_grant_type", "Invalid grant_type: "+emulator.Echo(gt))
 		return
 	}
 	a, claims, problem := e.verifyAssertion(r.PostForm.Get("assertion"))
@@ -131,17 +132,4 @@ func (e *Emulator) verifyAssertion(assertion string) (*app, jwt.MapClaims, strin
 		return nil, nil, "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim."
 	}
 	return a, claims, ""
-}
-
-// sanitize bounds and strips client input echoed in an error.
-func sanitize(s string) string {
-	if len(s) > 64 {
-		s = s[:64]
-	}
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return -1
-		}
-		return r
-	}, s)
 }

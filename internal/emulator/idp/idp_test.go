@@ -1,6 +1,7 @@
 package idp
 
 import (
+	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
@@ -8,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
 type clock struct{ t time.Time }
@@ -167,3 +170,67 @@ func FuzzVerifyPKCE(f *testing.F) {
 		}
 	})
 }
+
+func TestTakeAnswer(t *testing.T) {
+	pages := AnswerPages{BadForm: Page{"Bad form", "unreadable"}, Expired: Page{"Expired", "start again"}}
+	tests := []struct {
+		name      string
+		body      func(id string) string
+		wantOK    bool
+		want      Answer[string]
+		wantTitle string // the page written when not ok
+	}{
+		{"an account", func(id string) string { return "request=" + id + "&account=U1" }, true, Answer[string]{Request: "req", Account: "U1"}, ""},
+		{"deny", func(id string) string { return "request=" + id + "&deny=Cancel&account=U1" }, true, Answer[string]{Request: "req", Denied: true}, ""},
+		{"unknown request", func(string) string { return "request=forged&account=U1" }, false, Answer[string]{}, "Expired"},
+		{"no request", func(string) string { return "account=U1" }, false, Answer[string]{}, "Expired"},
+		{"unreadable form", func(id string) string { return "request=" + id + "&account=%zz" }, false, Answer[string]{}, "Bad form"},
+		{"too large", func(id string) string { return "request=" + id + "&account=" + strings.Repeat("x", 4096) }, false, Answer[string]{}, "Bad form"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clk := &clock{t: time.Unix(1_700_000_000, 0)}
+			p := &Pending[string]{Now: clk.now, TTL: time.Minute}
+			id := p.Put("req")
+			r := httptest.NewRequest("POST", "/authorize", strings.NewReader(tt.body(id)))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			rec := httptest.NewRecorder()
+			got, ok := p.TakeAnswer(rec, r, 1024, pages)
+			if ok != tt.wantOK || got != tt.want {
+				t.Fatalf("TakeAnswer = %+v, %v; want %+v, %v", got, ok, tt.want, tt.wantOK)
+			}
+			if !ok {
+				if title, _ := ParseErrorPage(rec.Body.Bytes()); rec.Code != 400 || title != tt.wantTitle {
+					t.Fatalf("page %d %q, want 400 %q", rec.Code, title, tt.wantTitle)
+				}
+				return
+			}
+			if _, again := p.Take(id); again {
+				t.Fatal("an answered request can be answered again")
+			}
+		})
+	}
+}
+
+func TestSignRS256(t *testing.T) {
+	var s Signer
+	tok := SignRS256(s.key0(), map[string]any{"kid": "k1", "x5t": "thumb"}, jwt.MapClaims{"sub": "U1"})
+	parsed, err := jwt.Parse(tok, func(*jwt.Token) (any, error) { return s.PublicKey(), nil }, jwt.WithValidMethods([]string{"RS256"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if parsed.Header["kid"] != "k1" || parsed.Header["x5t"] != "thumb" || parsed.Header["typ"] != "JWT" || parsed.Claims.(jwt.MapClaims)["sub"] != "U1" {
+		t.Fatalf("token %+v", parsed)
+	}
+	if _, err := jwt.Parse(s.Sign(jwt.MapClaims{"sub": "U2"}), func(tk *jwt.Token) (any, error) {
+		if tk.Header["kid"] != s.KeyID() {
+			return nil, errors.New("kid")
+		}
+		return s.PublicKey(), nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// key0 is the Signer's key, for signing with SignRS256 in tests.
+func (s *Signer) key0() *rsa.PrivateKey { s.init(); return s.key }

@@ -42,9 +42,18 @@ func (s *Signer) PublicKey() *rsa.PublicKey { s.init(); return &s.key.PublicKey 
 // Sign returns claims as a compact RS256 JWS with typ JWT and the kid.
 func (s *Signer) Sign(claims jwt.MapClaims) string {
 	s.init()
+	return SignRS256(s.key, map[string]any{"kid": s.kid}, claims)
+}
+
+// SignRS256 returns claims as a compact RS256 JWS signed with key, whose
+// header is typ JWT, alg RS256 and header's fields (kid, x5t: what the
+// platform puts there).
+func SignRS256(key *rsa.PrivateKey, header map[string]any, claims jwt.MapClaims) string {
 	t := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
-	t.Header["kid"] = s.kid
-	out, err := t.SignedString(s.key)
+	for k, v := range header {
+		t.Header[k] = v
+	}
+	out, err := t.SignedString(key)
 	if err != nil {
 		panic("idp: signing: " + err.Error()) // only fails on a malformed key
 	}

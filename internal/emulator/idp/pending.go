@@ -3,6 +3,7 @@ package idp
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"net/http"
 	"sync"
 	"time"
 )
@@ -58,6 +59,45 @@ func (p *Pending[T]) Take(id string) (T, bool) {
 		return zero, false
 	}
 	return e.v, true
+}
+
+// Page is an error page's words.
+type Page struct{ Title, Detail string }
+
+// AnswerPages are a platform's 400 pages for a chooser answer it cannot
+// take.
+type AnswerPages struct {
+	BadForm Page // the form could not be read
+	Expired Page // its request is unknown, used or expired
+}
+
+// Answer is what a person did on an account chooser.
+type Answer[T any] struct {
+	Request T
+	// Account is the ID on the button pressed; "" when Denied. The
+	// platform checks that it is one of the accounts it listed.
+	Account string
+	Denied  bool
+}
+
+// TakeAnswer reads an account chooser's form (POSTed to Chooser.Action,
+// at most maxBody bytes) and takes the pending request it answers. When it
+// cannot, it writes the matching page of pages and returns false.
+func (p *Pending[T]) TakeAnswer(w http.ResponseWriter, r *http.Request, maxBody int64, pages AnswerPages) (Answer[T], bool) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	if err := r.ParseForm(); err != nil {
+		WriteErrorPage(w, http.StatusBadRequest, pages.BadForm.Title, pages.BadForm.Detail)
+		return Answer[T]{}, false
+	}
+	req, ok := p.Take(r.PostForm.Get("request"))
+	if !ok {
+		WriteErrorPage(w, http.StatusBadRequest, pages.Expired.Title, pages.Expired.Detail)
+		return Answer[T]{}, false
+	}
+	if r.PostForm.Get("deny") != "" {
+		return Answer[T]{Request: req, Denied: true}, true
+	}
+	return Answer[T]{Request: req, Account: r.PostForm.Get("account")}, true
 }
 
 // RandomToken returns n random bytes, base64url without padding.

@@ -182,23 +182,20 @@ func (e *Emulator) chooserAccounts(team string) []idp.Account {
 // serveAuthorizeAnswer takes the chooser form: an account (approve as
 // that person) or deny.
 func (e *Emulator) serveAuthorizeAnswer(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
-	if err := r.ParseForm(); err != nil {
-		idp.WriteErrorPage(w, http.StatusBadRequest, "Bad request", "The form could not be read.")
-		return
-	}
-	req, ok := e.pending.Take(r.PostForm.Get("request"))
+	ans, ok := e.pending.TakeAnswer(w, r, maxFormBody, idp.AnswerPages{
+		BadForm: idp.Page{Title: "Bad request", Detail: "The form could not be read."},
+		Expired: idp.Page{Title: "This link has expired", Detail: "Go back to the app and start again."},
+	})
 	if !ok {
-		idp.WriteErrorPage(w, http.StatusBadRequest, "This link has expired", "Go back to the app and start again.")
 		return
 	}
-	if r.PostForm.Get("deny") != "" {
+	req := ans.Request
+	if ans.Denied {
 		idp.Redirect(w, r, req.redirect, url.Values{"error": {"access_denied"}, "state": {req.state}})
 		return
 	}
-	uid := r.PostForm.Get("account")
 	e.mu.Lock()
-	u := e.st.users[uid]
+	u := e.st.users[ans.Account]
 	e.mu.Unlock()
 	if u == nil || u.isBot || (req.team != "" && u.team != req.team) {
 		idp.WriteErrorPage(w, http.StatusBadRequest, "Unknown account", "Choose one of the accounts listed.")

@@ -1,6 +1,7 @@
 package teams
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"parley/internal/emulator"
 	"parley/internal/emulator/idp"
 	"parley/internal/emulator/ids"
 )
@@ -190,8 +192,11 @@ func (e *Emulator) serveAdminConsentV2(w http.ResponseWriter, r *http.Request) b
 
 // pageError renders Entra's sign-in error page: the AADSTS code and text.
 func pageError(w http.ResponseWriter, aadsts, msg string) {
-	idp.WriteErrorPage(w, http.StatusBadRequest, "Sorry, but we're having trouble signing you in.", "AADSTS"+aadsts+": "+msg)
+	idp.WriteErrorPage(w, http.StatusBadRequest, aadPageTitle, "AADSTS"+aadsts+": "+msg)
 }
+
+// aadPageTitle heads Entra's sign-in error pages.
+const aadPageTitle = "Sorry, but we're having trouble signing you in."
 
 // checkClient resolves the app and redirect URI of an authorize or
 // admin-consent request; on failure it has written the error page.
@@ -208,18 +213,18 @@ func (e *Emulator) checkClient(w http.ResponseWriter, q url.Values, authority st
 	switch authority {
 	case tenantCommon, tenantOrganizations:
 		if reg != nil && !spec.MultiTenant {
-			pageError(w, "50194", "Application '"+safeForMessage(clientID)+"'("+safeForMessage(spec.Name)+") is not configured as a multi-tenant application. Usage of the /common endpoint is not supported for such applications. Use a tenant-specific endpoint or configure the application to be multi-tenant.")
+			pageError(w, "50194", "Application '"+emulator.Echo(clientID)+"'("+emulator.Echo(spec.Name)+") is not configured as a multi-tenant application. Usage of the /common endpoint is not supported for such applications. Use a tenant-specific endpoint or configure the application to be multi-tenant.")
 			return nil, false
 		}
 	default:
 		req.tenant = e.resolveTenant(authority)
 		if req.tenant == "" {
-			pageError(w, "90002", "Tenant '"+safeForMessage(authority)+"' not found.")
+			pageError(w, "90002", "Tenant '"+emulator.Echo(authority)+"' not found.")
 			return nil, false
 		}
 	}
 	if reg == nil || (req.tenant != "" && !spec.MultiTenant && spec.HomeTenant != "" && spec.HomeTenant != req.tenant) {
-		pageError(w, "700016", "Application with identifier '"+safeForMessage(clientID)+"' was not found in the directory '"+safeForMessage(authority)+"'.")
+		pageError(w, "700016", "Application with identifier '"+emulator.Echo(clientID)+"' was not found in the directory '"+emulator.Echo(authority)+"'.")
 		return nil, false
 	}
 	req.redirect = q.Get("redirect_uri")
@@ -227,7 +232,7 @@ func (e *Emulator) checkClient(w http.ResponseWriter, q url.Values, authority st
 		req.redirect = spec.RedirectURIs[0]
 	}
 	if !slices.Contains(spec.RedirectURIs, req.redirect) {
-		pageError(w, "50011", "The redirect URI '"+safeForMessage(req.redirect)+"' specified in the request does not match the redirect URIs configured for the application '"+safeForMessage(clientID)+"'.")
+		pageError(w, "50011", "The redirect URI '"+emulator.Echo(req.redirect)+"' specified in the request does not match the redirect URIs configured for the application '"+emulator.Echo(clientID)+"'.")
 		return nil, false
 	}
 	return req, true
@@ -265,7 +270,7 @@ func (e *Emulator) serveEntraAuthorize(w http.ResponseWriter, r *http.Request) {
 	}
 	req.nonce, req.challenge, req.method = q.Get("nonce"), q.Get("code_challenge"), q.Get("code_challenge_method")
 	if q.Get("response_type") != "code" {
-		fail("unsupported_response_type", "700054", "response_type '"+safeForMessage(q.Get("response_type"))+"' is not enabled for the application.")
+		fail("unsupported_response_type", "700054", "response_type '"+emulator.Echo(q.Get("response_type"))+"' is not enabled for the application.")
 		return
 	}
 	if m := q.Get("response_mode"); m != "" && m != "query" {
@@ -274,7 +279,7 @@ func (e *Emulator) serveEntraAuthorize(w http.ResponseWriter, r *http.Request) {
 	}
 	scopes, bad := normalizeScopes(q.Get("scope"))
 	if bad != "" {
-		fail("invalid_client", "650053", "The application asked for scope '"+safeForMessage(bad)+"' that doesn't exist on the resource '00000003-0000-0000-c000-000000000000'.")
+		fail("invalid_client", "650053", "The application asked for scope '"+emulator.Echo(bad)+"' that doesn't exist on the resource '00000003-0000-0000-c000-000000000000'.")
 		return
 	}
 	if len(scopes) == 0 {
@@ -344,17 +349,15 @@ func (e *Emulator) writeEntraChooser(w http.ResponseWriter, r *http.Request, req
 
 // serveEntraAnswer takes the chooser form of either page.
 func (e *Emulator) serveEntraAnswer(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
-	if err := r.ParseForm(); err != nil {
-		pageError(w, "900144", "The form could not be read.")
-		return
-	}
-	req, ok := e.pending.Take(r.PostForm.Get("request"))
+	ans, ok := e.pending.TakeAnswer(w, r, maxFormBody, idp.AnswerPages{
+		BadForm: idp.Page{Title: aadPageTitle, Detail: "AADSTS900144: The form could not be read."},
+		Expired: idp.Page{Title: aadPageTitle, Detail: "AADSTS50058: The sign-in request has expired. Go back to the app and start again."},
+	})
 	if !ok {
-		pageError(w, "50058", "The sign-in request has expired. Go back to the app and start again.")
 		return
 	}
-	if r.PostForm.Get("deny") != "" {
+	req := ans.Request
+	if ans.Denied {
 		if req.adminConsent {
 			idp.Redirect(w, r, req.redirect, url.Values{"error": {"access_denied"}, "error_subcode": {"cancel"},
 				"error_description": {"The admin canceled the request"}, "state": {req.state}})
@@ -365,7 +368,7 @@ func (e *Emulator) serveEntraAnswer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e.mu.Lock()
-	u := e.st.users[r.PostForm.Get("account")]
+	u := e.st.users[ans.Account]
 	valid := u != nil && (req.tenant == "" || u.tenant == req.tenant)
 	if valid && req.adminConsent {
 		e.entra.consents[u.tenant+" "+req.appID] = true
@@ -402,7 +405,7 @@ func (e *Emulator) serveDelegatedToken(w http.ResponseWriter, r *http.Request, a
 	e.mu.Unlock()
 	switch {
 	case reg == nil:
-		aadError(w, http.StatusBadRequest, "unauthorized_client", 700016, "Application with identifier '"+safeForMessage(clientID)+"' was not found in the directory '"+safeForMessage(authority)+"'.")
+		aadError(w, http.StatusBadRequest, "unauthorized_client", 700016, "Application with identifier '"+emulator.Echo(clientID)+"' was not found in the directory '"+emulator.Echo(authority)+"'.")
 		return
 	case secret == "":
 		aadError(w, http.StatusUnauthorized, "invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
@@ -474,7 +477,7 @@ func (e *Emulator) refreshDelegated(w http.ResponseWriter, r *http.Request, reg 
 			}
 		}
 		if bad != "" {
-			aadError(w, http.StatusBadRequest, "invalid_grant", 65001, "The user or administrator has not consented to use the application with ID '"+safeForMessage(reg.spec.ClientID)+"'. Send an interactive authorization request for this user and resource.")
+			aadError(w, http.StatusBadRequest, "invalid_grant", 65001, "The user or administrator has not consented to use the application with ID '"+emulator.Echo(reg.spec.ClientID)+"'. Send an interactive authorization request for this user and resource.")
 			return
 		}
 		scopes = asked
@@ -563,4 +566,22 @@ func pairwiseSub(userID, appID string) string {
 
 func secretsEqual(want, got string) bool {
 	return want != "" && subtle.ConstantTimeCompare([]byte(want), []byte(got)) == 1
+}
+
+// Approve answers a Microsoft sign-in or consent page —
+// /{tenant}/oauth2/v2.0/authorize or /{tenant}/[v2.0/]adminconsent — as
+// the person whose userPrincipalName (their email when they have one) is
+// given, through the HTTP a browser uses: GET the page, press that
+// person's button on the account chooser, and return the URL Entra
+// redirects to (the app's redirect_uri with code and state, or
+// admin_consent=True and tenant). GET it with the same client to run the
+// app's callback (idp.Follow).
+func Approve(ctx context.Context, client *http.Client, authorizeURL, upn string) (*url.URL, error) {
+	return idp.Choose(ctx, client, authorizeURL, upn)
+}
+
+// Decline presses Cancel; the result is the redirect_uri with
+// error=access_denied.
+func Decline(ctx context.Context, client *http.Client, authorizeURL string) (*url.URL, error) {
+	return idp.Deny(ctx, client, authorizeURL)
 }

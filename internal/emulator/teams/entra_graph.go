@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"parley/internal/emulator"
 	"parley/internal/emulator/ids"
 )
 
@@ -209,7 +210,7 @@ func (e *Emulator) graphInstallApp(g *graphCall) {
 	e.mu.Unlock()
 	switch {
 	case b == nil:
-		g.fail(http.StatusNotFound, "NotFound", "The app "+safeForMessage(appID)+" was not found in the app catalog.")
+		g.fail(http.StatusNotFound, "NotFound", "The app "+emulator.Echo(appID)+" was not found in the app catalog.")
 	case installed:
 		g.fail(http.StatusConflict, "Conflict", "The app is already installed in this team.")
 	default:

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"parley/internal/emulator"
 )
 
 // graphUser renders a Graph user with the default $select properties.
@@ -111,7 +113,7 @@ func (e *Emulator) graphGetUser(g *graphCall) {
 		}
 	}
 	if u == nil || u.tenant != g.tok.tenant {
-		g.fail(http.StatusNotFound, "Request_ResourceNotFound", "Resource '"+safeForMessage(key)+"' does not exist or one of its queried reference-property objects are not present.")
+		g.fail(http.StatusNotFound, "Request_ResourceNotFound", "Resource '"+emulator.Echo(key)+"' does not exist or one of its queried reference-property objects are not present.")
 		return
 	}
 	g.reply(http.StatusOK, graphUser(u))

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"parley/internal/emulator"
 	"parley/internal/emulator/ids"
 )
 
@@ -55,7 +56,7 @@ func (e *Emulator) serveTenantMetadata(w http.ResponseWriter, r *http.Request) {
 	case e.resolveTenant(tid) != "":
 		issuerTenant = e.resolveTenant(tid)
 	case !e.knownAuthority(tid):
-		aadError(w, http.StatusBadRequest, "invalid_tenant", 90002, "Tenant '"+safeForMessage(tid)+"' not found.")
+		aadError(w, http.StatusBadRequest, "invalid_tenant", 90002, "Tenant '"+emulator.Echo(tid)+"' not found.")
 		return
 	}
 	base := e.base.URL() + "/" + tid
@@ -112,7 +113,7 @@ func (e *Emulator) serveToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !e.knownAuthority(tid) {
-		aadError(w, http.StatusBadRequest, "invalid_request", 90002, "Tenant '"+safeForMessage(tid)+"' not found.")
+		aadError(w, http.StatusBadRequest, "invalid_request", 90002, "Tenant '"+emulator.Echo(tid)+"' not found.")
 		return
 	}
 	if gt := r.PostForm.Get("grant_type"); gt != "client_credentials" {
@@ -137,7 +138,7 @@ func (e *Emulator) serveToken(w http.ResponseWriter, r *http.Request) {
 	consented := e.consentedLocked(clientID, tid)
 	e.mu.Unlock()
 	if b == nil {
-		aadError(w, http.StatusBadRequest, "unauthorized_client", 700016, "Application with identifier '"+safeForMessage(clientID)+"' was not found in the directory.")
+		aadError(w, http.StatusBadRequest, "unauthorized_client", 700016, "Application with identifier '"+emulator.Echo(clientID)+"' was not found in the directory.")
 		return
 	}
 	if secret == "" || subtle.ConstantTimeCompare([]byte(secret), []byte(storedSecret)) != 1 {
@@ -145,7 +146,7 @@ func (e *Emulator) serveToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if scope == scopeGraph && !consented {
-		aadError(w, http.StatusBadRequest, "invalid_client", 7000229, "The client application "+safeForMessage(clientID)+" is missing service principal in the tenant "+safeForMessage(tid)+".")
+		aadError(w, http.StatusBadRequest, "invalid_client", 7000229, "The client application "+emulator.Echo(clientID)+" is missing service principal in the tenant "+emulator.Echo(tid)+".")
 		return
 	}
 	var kind, aud string
@@ -159,7 +160,7 @@ func (e *Emulator) serveToken(w http.ResponseWriter, r *http.Request) {
 		}
 		kind, aud = tokenGraphApp, "https://graph.microsoft.com"
 	default:
-		aadError(w, http.StatusBadRequest, "invalid_scope", 1002012, "The provided value for scope "+safeForMessage(scope)+" is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).")
+		aadError(w, http.StatusBadRequest, "invalid_scope", 1002012, "The provided value for scope "+emulator.Echo(scope)+" is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).")
 		return
 	}
 	tokTenant := tid
@@ -217,20 +218,6 @@ func aadError(w http.ResponseWriter, status int, code string, aadsts int, desc s
 		"trace_id":          ids.UUID(),
 		"correlation_id":    ids.UUID(),
 	})
-}
-
-// safeForMessage keeps client input echoed in error messages short and
-// printable.
-func safeForMessage(s string) string {
-	if len(s) > 64 {
-		s = s[:64]
-	}
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return -1
-		}
-		return r
-	}, s)
 }
 
 // lookupToken returns the live token for a bearer value.

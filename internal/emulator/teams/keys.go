@@ -1,18 +1,17 @@
 package teams
 
 import (
-	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha1"
-	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
-	"encoding/json"
 	"math/big"
 	"sync"
 	"time"
+
+	"parley/internal/emulator/idp"
 )
 
 // IssuerBotFramework is the iss of activity JWTs, as on the real service.
@@ -149,16 +148,7 @@ func jwk(key *signingKey, endorsements []string) map[string]any {
 // signJWT makes an RS256 JWS over claims with key, header fields as
 // Microsoft's tokens have them (typ, alg, x5t, kid).
 func signJWT(key *signingKey, claims map[string]any) string {
-	header := map[string]any{"typ": "JWT", "alg": "RS256", "x5t": key.x5t, "kid": key.kid}
-	h, _ := json.Marshal(header)
-	c, _ := json.Marshal(claims)
-	signing := base64.RawURLEncoding.EncodeToString(h) + "." + base64.RawURLEncoding.EncodeToString(c)
-	sum := sha256.Sum256([]byte(signing))
-	sig, err := rsa.SignPKCS1v15(rand.Reader, key.priv, crypto.SHA256, sum[:])
-	if err != nil {
-		panic("teams emulator: rsa sign: " + err.Error()) // only fails on a malformed key
-	}
-	return signing + "." + base64.RawURLEncoding.EncodeToString(sig)
+	return idp.SignRS256(key.priv, map[string]any{"x5t": key.x5t, "kid": key.kid}, claims)
 }
 
 // activityToken is the bearer token on an activity POSTed to a bot: what

@@ -175,22 +175,20 @@ func (e *Emulator) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 }
 
 func (e *Emulator) serveAuthorizeAnswer(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
-	if err := r.ParseForm(); err != nil {
-		idp.WriteErrorPage(w, http.StatusBadRequest, "Bad request", "The form could not be read.")
-		return
-	}
-	req, ok := e.pending.Take(r.PostForm.Get("request"))
+	ans, ok := e.pending.TakeAnswer(w, r, maxFormBody, idp.AnswerPages{
+		BadForm: idp.Page{Title: "Bad request", Detail: "The form could not be read."},
+		Expired: idp.Page{Title: "This request has expired", Detail: "Go back to the app and start again."},
+	})
 	if !ok {
-		idp.WriteErrorPage(w, http.StatusBadRequest, "This request has expired", "Go back to the app and start again.")
 		return
 	}
-	if r.PostForm.Get("deny") != "" {
+	req := ans.Request
+	if ans.Denied {
 		idp.Redirect(w, r, req.redirect, url.Values{"error": {"access_denied"}, "state": {req.state}})
 		return
 	}
 	e.mu.Lock()
-	p := e.st.people[r.PostForm.Get("account")]
+	p := e.st.people[ans.Account]
 	e.mu.Unlock()
 	if p == nil || p.bot {
 		idp.WriteErrorPage(w, http.StatusBadRequest, "Unknown account", "Choose one of the accounts listed.")
