@@ -59,9 +59,10 @@ func newOAuthState() *oauthState {
 }
 
 type googleRequest struct {
-	clientID, redirect, state, nonce, challenge, method, hd string
-	scopes                                                  []string
-	offline                                                 bool
+	idp.Request
+	hd      string // the hd parameter: only that domain's people may answer
+	scopes  []string
+	offline bool
 }
 
 type googleGrant struct {
@@ -173,14 +174,13 @@ func (e *Emulator) serveConsent(w http.ResponseWriter, r *http.Request) {
 		idp.WriteErrorPage(w, http.StatusUnauthorized, "Error 401: invalid_client", "The OAuth client was not found.")
 		return
 	}
-	req := googleRequest{clientID: spec.ClientID, redirect: q.Get("redirect_uri"), state: q.Get("state"), nonce: q.Get("nonce"),
-		challenge: q.Get("code_challenge"), method: q.Get("code_challenge_method"), hd: q.Get("hd"), offline: q.Get("access_type") == "offline"}
-	if !slices.Contains(spec.RedirectURIs, req.redirect) {
+	req := googleRequest{Request: idp.ReadRequest(q), hd: q.Get("hd"), offline: q.Get("access_type") == "offline"}
+	if !slices.Contains(spec.RedirectURIs, req.Redirect) {
 		idp.WriteErrorPage(w, http.StatusBadRequest, "Error 400: redirect_uri_mismatch",
-			"You can't sign in to this app because it doesn't comply with Google's OAuth 2.0 policy. Request details: redirect_uri="+emulator.Echo(req.redirect))
+			"You can't sign in to this app because it doesn't comply with Google's OAuth 2.0 policy. Request details: redirect_uri="+emulator.Echo(req.Redirect))
 		return
 	}
-	fail := func(code string) { idp.Redirect(w, r, req.redirect, url.Values{"error": {code}, "state": {req.state}}) }
+	fail := func(code string) { req.Fail(w, r, code, nil) }
 	if q.Get("response_type") != "code" {
 		fail("unsupported_response_type")
 		return
@@ -197,7 +197,7 @@ func (e *Emulator) serveConsent(w http.ResponseWriter, r *http.Request) {
 		fail("invalid_request")
 		return
 	}
-	if !idp.ValidChallenge(req.challenge, req.method, "S256", "plain") {
+	if !idp.ValidChallenge(req.Challenge, req.Method, "S256", "plain") {
 		fail("invalid_request")
 		return
 	}
@@ -230,7 +230,7 @@ func (e *Emulator) serveConsentAnswer(w http.ResponseWriter, r *http.Request) {
 	}
 	req := ans.Request
 	if ans.Denied {
-		idp.Redirect(w, r, req.redirect, url.Values{"error": {"access_denied"}, "state": {req.state}})
+		req.Fail(w, r, "access_denied", nil)
 		return
 	}
 	e.mu.Lock()
@@ -241,10 +241,8 @@ func (e *Emulator) serveConsentAnswer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	code := "4/0A" + ids.String(ids.URLSafe, 70)
-	e.codes.Issue(code, idp.Grant[googleGrant]{ClientID: req.clientID, RedirectURI: req.redirect, Nonce: req.nonce,
-		Challenge: req.challenge, Method: req.method, Account: u.name, AuthTime: e.wall(),
-		Data: googleGrant{scopes: req.scopes, offline: req.offline}})
-	idp.Redirect(w, r, req.redirect, url.Values{"code": {code}, "state": {req.state}, "scope": {strings.Join(req.scopes, " ")}})
+	idp.Approve(w, r, e.codes, code, req.Request, u.name, e.wall(), googleGrant{scopes: req.scopes, offline: req.offline},
+		url.Values{"scope": {strings.Join(req.scopes, " ")}})
 }
 
 // serveUserToken answers the authorization_code and refresh_token grants

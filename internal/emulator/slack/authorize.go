@@ -2,7 +2,6 @@ package slack
 
 import (
 	"net/http"
-	"net/url"
 	"regexp"
 	"slices"
 	"time"
@@ -25,17 +24,12 @@ const (
 
 // authzRequest is an authorize request awaiting the person's choice.
 type authzRequest struct {
-	flow       string
-	appID      string
-	team       string // the team parameter: only its people may answer
-	redirect   string // where to send the browser
-	redirectIn string // redirect_uri as passed ("" if omitted)
-	state      string
-	nonce      string
-	challenge  string
-	method     string
-	botScopes  []string
-	userScopes []string // install flow: user_scope; sign-in: scope
+	idp.Request // Redirect defaults to the app's first Redirect URL
+	flow        string
+	appID       string
+	team        string // the team parameter: only its people may answer
+	botScopes   []string
+	userScopes  []string // install flow: user_scope; sign-in: scope
 }
 
 // grantInfo is what a Slack code stands for.
@@ -97,24 +91,20 @@ func (e *Emulator) serveAuthorize(flow string) http.HandlerFunc {
 			idp.WriteErrorPage(w, http.StatusBadRequest, "Invalid client_id parameter", "The app's client_id is missing or unknown.")
 			return
 		}
-		req := authzRequest{flow: flow, appID: a.id, redirectIn: q.Get("redirect_uri"), state: q.Get("state"),
-			nonce: q.Get("nonce"), team: q.Get("team"), challenge: q.Get("code_challenge"), method: q.Get("code_challenge_method")}
+		req := authzRequest{Request: idp.ReadRequest(q), flow: flow, appID: a.id, team: q.Get("team")}
 		switch {
-		case req.redirectIn != "" && slices.Contains(redirects, req.redirectIn):
-			req.redirect = req.redirectIn
-		case req.redirectIn == "" && len(redirects) > 0:
-			req.redirect = redirects[0]
-		case req.redirectIn == "":
+		case req.RedirectURI != "" && slices.Contains(redirects, req.RedirectURI):
+		case req.RedirectURI == "" && len(redirects) > 0:
+			req.Redirect = redirects[0]
+		case req.RedirectURI == "":
 			idp.WriteErrorPage(w, http.StatusBadRequest, "Missing redirect_uri", "No redirect_uri was passed and the app has no Redirect URL configured.")
 			return
 		default:
 			idp.WriteErrorPage(w, http.StatusBadRequest, "redirect_uri did not match any configured URIs.",
-				"Passed URI: "+req.redirectIn)
+				"Passed URI: "+req.RedirectURI)
 			return
 		}
-		fail := func(code string) {
-			idp.Redirect(w, r, req.redirect, url.Values{"error": {code}, "state": {req.state}})
-		}
+		fail := func(code string) { req.Fail(w, r, code, nil) }
 		if flow == flowOpenID {
 			req.userScopes = idp.SplitScopes(q.Get("scope"))
 			if q.Get("response_type") != "code" {
@@ -132,7 +122,7 @@ func (e *Emulator) serveAuthorize(flow string) http.HandlerFunc {
 				return
 			}
 		}
-		if !idp.ValidChallenge(req.challenge, req.method, "S256") {
+		if !idp.ValidChallenge(req.Challenge, req.Method, "S256") {
 			fail("invalid_request")
 			return
 		}
@@ -191,7 +181,7 @@ func (e *Emulator) serveAuthorizeAnswer(w http.ResponseWriter, r *http.Request) 
 	}
 	req := ans.Request
 	if ans.Denied {
-		idp.Redirect(w, r, req.redirect, url.Values{"error": {"access_denied"}, "state": {req.state}})
+		req.Fail(w, r, "access_denied", nil)
 		return
 	}
 	e.mu.Lock()
@@ -202,21 +192,8 @@ func (e *Emulator) serveAuthorizeAnswer(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	code := ids.String(ids.Digits, 13) + "." + ids.String(ids.Digits, 13) + "." + ids.Hex(32)
-	e.codes.Issue(code, idp.Grant[grantInfo]{
-		ClientID: e.clientIDOf(req.appID), RedirectURI: req.redirectIn, Nonce: req.nonce,
-		Challenge: req.challenge, Method: req.method, Account: u.id, AuthTime: e.base.Wall(),
-		Data: grantInfo{flow: req.flow, appID: req.appID, team: u.team, botScopes: req.botScopes, userScopes: req.userScopes},
-	})
-	idp.Redirect(w, r, req.redirect, url.Values{"code": {code}, "state": {req.state}})
-}
-
-func (e *Emulator) clientIDOf(appID string) string {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if a := e.st.apps[appID]; a != nil {
-		return a.clientID
-	}
-	return ""
+	idp.Approve(w, r, e.codes, code, req.Request, u.id, e.base.Wall(),
+		grantInfo{flow: req.flow, appID: req.appID, team: u.team, botScopes: req.botScopes, userScopes: req.userScopes}, nil)
 }
 
 // clientApp authenticates a token request's client (form fields or HTTP

@@ -93,16 +93,12 @@ func newEntraState() *entraState {
 // entraRequest is an authorize or admin-consent request awaiting the
 // person's choice.
 type entraRequest struct {
+	idp.Request  // ClientID is the app ID
 	adminConsent bool
 	v2           bool // admin consent through /v2.0/adminconsent: scope is echoed
 	appID        string
 	authority    string // path tenant as given
 	tenant       string // resolved tenant ID, "" for common/organizations
-	redirect     string
-	state        string
-	nonce        string
-	challenge    string
-	method       string
 	scopes       []string
 }
 
@@ -209,7 +205,7 @@ func (e *Emulator) checkClient(w http.ResponseWriter, q url.Values, authority st
 		spec = reg.spec
 	}
 	e.mu.Unlock()
-	req := &entraRequest{appID: clientID, authority: authority, state: q.Get("state")}
+	req := &entraRequest{Request: idp.ReadRequest(q), appID: clientID, authority: authority}
 	switch authority {
 	case tenantCommon, tenantOrganizations:
 		if reg != nil && !spec.MultiTenant {
@@ -227,12 +223,12 @@ func (e *Emulator) checkClient(w http.ResponseWriter, q url.Values, authority st
 		pageError(w, "700016", "Application with identifier '"+emulator.Echo(clientID)+"' was not found in the directory '"+emulator.Echo(authority)+"'.")
 		return nil, false
 	}
-	req.redirect = q.Get("redirect_uri")
-	if req.redirect == "" && len(spec.RedirectURIs) == 1 {
-		req.redirect = spec.RedirectURIs[0]
+	if req.Redirect == "" && len(spec.RedirectURIs) == 1 {
+		// Entra's code then stands for the one registered URI.
+		req.Redirect, req.RedirectURI = spec.RedirectURIs[0], spec.RedirectURIs[0]
 	}
-	if !slices.Contains(spec.RedirectURIs, req.redirect) {
-		pageError(w, "50011", "The redirect URI '"+emulator.Echo(req.redirect)+"' specified in the request does not match the redirect URIs configured for the application '"+emulator.Echo(clientID)+"'.")
+	if !slices.Contains(spec.RedirectURIs, req.Redirect) {
+		pageError(w, "50011", "The redirect URI '"+emulator.Echo(req.Redirect)+"' specified in the request does not match the redirect URIs configured for the application '"+emulator.Echo(clientID)+"'.")
 		return nil, false
 	}
 	return req, true
@@ -266,9 +262,8 @@ func (e *Emulator) serveEntraAuthorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fail := func(code, aadsts, msg string) {
-		idp.Redirect(w, r, req.redirect, url.Values{"error": {code}, "error_description": {"AADSTS" + aadsts + ": " + msg}, "state": {req.state}})
+		req.Fail(w, r, code, url.Values{"error_description": {"AADSTS" + aadsts + ": " + msg}})
 	}
-	req.nonce, req.challenge, req.method = q.Get("nonce"), q.Get("code_challenge"), q.Get("code_challenge_method")
 	if q.Get("response_type") != "code" {
 		fail("unsupported_response_type", "700054", "response_type '"+emulator.Echo(q.Get("response_type"))+"' is not enabled for the application.")
 		return
@@ -286,7 +281,7 @@ func (e *Emulator) serveEntraAuthorize(w http.ResponseWriter, r *http.Request) {
 		fail("invalid_request", "900144", "The request body must contain the following parameter: 'scope'.")
 		return
 	}
-	if !idp.ValidChallenge(req.challenge, req.method, "S256", "plain") {
+	if !idp.ValidChallenge(req.Challenge, req.Method, "S256", "plain") {
 		fail("invalid_request", "501491", "Invalid size of Code_Challenge parameter.")
 		return
 	}
@@ -358,13 +353,11 @@ func (e *Emulator) serveEntraAnswer(w http.ResponseWriter, r *http.Request) {
 	}
 	req := ans.Request
 	if ans.Denied {
+		why := "AADSTS65004: User declined to consent to access the app."
 		if req.adminConsent {
-			idp.Redirect(w, r, req.redirect, url.Values{"error": {"access_denied"}, "error_subcode": {"cancel"},
-				"error_description": {"The admin canceled the request"}, "state": {req.state}})
-			return
+			why = "The admin canceled the request"
 		}
-		idp.Redirect(w, r, req.redirect, url.Values{"error": {"access_denied"}, "error_subcode": {"cancel"},
-			"error_description": {"AADSTS65004: User declined to consent to access the app."}, "state": {req.state}})
+		req.Fail(w, r, "access_denied", url.Values{"error_subcode": {"cancel"}, "error_description": {why}})
 		return
 	}
 	e.mu.Lock()
@@ -379,18 +372,16 @@ func (e *Emulator) serveEntraAnswer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if req.adminConsent {
-		params := url.Values{"admin_consent": {"True"}, "tenant": {u.tenant}, "state": {req.state}}
+		params := url.Values{"admin_consent": {"True"}, "tenant": {u.tenant}}
 		if req.v2 {
 			params.Set("scope", strings.Join(req.scopes, " "))
 		}
-		idp.Redirect(w, r, req.redirect, params)
+		req.Return(w, r, params)
 		return
 	}
 	code := "1.A" + idp.RandomToken(96)
-	e.codes.Issue(code, idp.Grant[entraGrant]{ClientID: req.appID, RedirectURI: req.redirect, Nonce: req.nonce,
-		Challenge: req.challenge, Method: req.method, Account: u.id, AuthTime: e.base.Wall(),
-		Data: entraGrant{tenant: u.tenant, authority: req.authority, scopes: req.scopes}})
-	idp.Redirect(w, r, req.redirect, url.Values{"code": {code}, "state": {req.state}, "session_state": {ids.UUID()}})
+	idp.Approve(w, r, e.codes, code, req.Request, u.id, e.base.Wall(),
+		entraGrant{tenant: u.tenant, authority: req.authority, scopes: req.scopes}, url.Values{"session_state": {ids.UUID()}})
 }
 
 // serveDelegatedToken answers the authorization_code and refresh_token

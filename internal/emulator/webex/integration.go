@@ -67,8 +67,8 @@ func newOAuthState() *oauthState {
 }
 
 type webexRequest struct {
-	clientID, redirect, state, nonce, challenge, method string
-	scopes                                              []string
+	idp.Request
+	scopes []string
 }
 
 type webexGrant struct{ scopes []string }
@@ -137,13 +137,12 @@ func (e *Emulator) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		idp.WriteErrorPage(w, http.StatusBadRequest, "Invalid client", "The client_id does not name a Webex integration.")
 		return
 	}
-	req := webexRequest{clientID: spec.ClientID, redirect: q.Get("redirect_uri"), state: q.Get("state"), nonce: q.Get("nonce"),
-		challenge: q.Get("code_challenge"), method: q.Get("code_challenge_method"), scopes: idp.SplitScopes(q.Get("scope"))}
-	if !slices.Contains(spec.RedirectURIs, req.redirect) {
-		idp.WriteErrorPage(w, http.StatusBadRequest, "Invalid redirect_uri", "The redirect_uri is not one of the integration's Redirect URIs: "+req.redirect)
+	req := webexRequest{Request: idp.ReadRequest(q), scopes: idp.SplitScopes(q.Get("scope"))}
+	if !slices.Contains(spec.RedirectURIs, req.Redirect) {
+		idp.WriteErrorPage(w, http.StatusBadRequest, "Invalid redirect_uri", "The redirect_uri is not one of the integration's Redirect URIs: "+req.Redirect)
 		return
 	}
-	fail := func(code string) { idp.Redirect(w, r, req.redirect, url.Values{"error": {code}, "state": {req.state}}) }
+	fail := func(code string) { req.Fail(w, r, code, nil) }
 	switch {
 	case q.Get("response_type") != "code":
 		fail("unsupported_response_type")
@@ -151,7 +150,7 @@ func (e *Emulator) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 	case len(req.scopes) == 0:
 		fail("invalid_scope")
 		return
-	case !idp.ValidChallenge(req.challenge, req.method, "S256", "plain"):
+	case !idp.ValidChallenge(req.Challenge, req.Method, "S256", "plain"):
 		fail("invalid_request")
 		return
 	}
@@ -184,7 +183,7 @@ func (e *Emulator) serveAuthorizeAnswer(w http.ResponseWriter, r *http.Request) 
 	}
 	req := ans.Request
 	if ans.Denied {
-		idp.Redirect(w, r, req.redirect, url.Values{"error": {"access_denied"}, "state": {req.state}})
+		req.Fail(w, r, "access_denied", nil)
 		return
 	}
 	e.mu.Lock()
@@ -195,9 +194,7 @@ func (e *Emulator) serveAuthorizeAnswer(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	code := strings.ReplaceAll(ids.UUID()+ids.UUID(), "-", "")
-	e.codes.Issue(code, idp.Grant[webexGrant]{ClientID: req.clientID, RedirectURI: req.redirect, Nonce: req.nonce,
-		Challenge: req.challenge, Method: req.method, Account: p.id, AuthTime: e.base.Wall(), Data: webexGrant{scopes: req.scopes}})
-	idp.Redirect(w, r, req.redirect, url.Values{"code": {code}, "state": {req.state}})
+	idp.Approve(w, r, e.codes, code, req.Request, p.id, e.base.Wall(), webexGrant{scopes: req.scopes}, nil)
 }
 
 // oauthError is the token endpoint's error answer.
