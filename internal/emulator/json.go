@@ -50,19 +50,6 @@ func ReadControl(w http.ResponseWriter, r *http.Request, v any) bool {
 	return true
 }
 
-// ControlAnswer answers a control request: {"ok":true} merged with fields
-// for 2xx, and {"ok":false,"error":code} otherwise.
-func ControlAnswer(w http.ResponseWriter, status int, code string, fields map[string]any) {
-	out := map[string]any{"ok": status < 300}
-	for k, v := range fields {
-		out[k] = v
-	}
-	if status >= 300 {
-		out["error"] = code
-	}
-	writeControl(w, status, out)
-}
-
 // maxEcho bounds what an error message repeats of a client's input.
 const maxEcho = 64
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"parley/internal/emulator"
+	"parley/internal/emulator/faults"
 )
 
 // apiError is a Google API error: HTTP code, canonical status and message,
@@ -83,3 +84,10 @@ func writeError(w http.ResponseWriter, e *apiError) {
 
 // writeJSON answers with Google's Content-Type.
 var writeJSON = emulator.JSONWriter("application/json; charset=UTF-8")
+
+// writeFault answers with Google's error JSON for the status; 429s carry
+// Retry-After as SANDBOX.md requires.
+func writeFault(w http.ResponseWriter, f faults.Fault) {
+	f.SetRetryAfter(w.Header())
+	writeError(w, &apiError{code: f.Status, status: statusForCode(f.Status), msg: http.StatusText(f.Status)})
+}

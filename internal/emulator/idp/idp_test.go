@@ -234,3 +234,33 @@ func TestSignRS256(t *testing.T) {
 
 // key0 is the Signer's key, for signing with SignRS256 in tests.
 func (s *Signer) key0() *rsa.PrivateKey { s.init(); return s.key }
+
+// FuzzTakeAnswer feeds chooser forms, which come from the browser, to
+// TakeAnswer: it never panics, takes the pending request only for its own
+// ID, and answers 400 whenever it refuses.
+func FuzzTakeAnswer(f *testing.F) {
+	for _, seed := range []string{"request=ID&account=U1", "request=ID&deny=Cancel", "account=U1", "request=%zz", "", "request=ID&request=other&account=", strings.Repeat("a=b&", 300)} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, form string) {
+		clk := &clock{t: time.Unix(1_700_000_000, 0)}
+		p := &Pending[string]{Now: clk.now, TTL: time.Minute}
+		id := p.Put("req")
+		r := httptest.NewRequest("POST", "/authorize", strings.NewReader(strings.ReplaceAll(form, "ID", id)))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		rec := httptest.NewRecorder()
+		ans, ok := p.TakeAnswer(rec, r, 1024, AnswerPages{BadForm: Page{"Bad", "form"}, Expired: Page{"Expired", "again"}})
+		if !ok {
+			if rec.Code != 400 {
+				t.Fatalf("refused with %d", rec.Code)
+			}
+			return
+		}
+		if ans.Request != "req" || (ans.Denied && ans.Account != "") {
+			t.Fatalf("answer %+v", ans)
+		}
+		if _, again := p.Take(id); again {
+			t.Fatal("an answered request is still pending")
+		}
+	})
+}
