@@ -59,13 +59,14 @@ type Gateway struct {
 
 	public, admin     *http.Server
 	publicLn, adminLn net.Listener
+	requests          *requests
 	cancel            context.CancelFunc
 	wg                sync.WaitGroup
 }
 
 // New prepares a gateway; it does no I/O.
 func New(cfg *config.Config, log *slog.Logger) *Gateway {
-	return &Gateway{cfg: cfg, log: log, clients: newClients()}
+	return &Gateway{cfg: cfg, log: log, clients: newClients(), requests: newRequests()}
 }
 
 // Start opens the store, keys and bus, installs the configured workspaces,
@@ -201,11 +202,7 @@ func (g *Gateway) InboundURLs() map[string]string {
 // Close stops listening, drains relaying and closes the bus and store.
 func (g *Gateway) Close(ctx context.Context) error {
 	var errs []error
-	for _, s := range []*http.Server{g.public, g.admin} {
-		if s != nil {
-			errs = append(errs, s.Shutdown(ctx))
-		}
-	}
+	g.shutdownHTTP(ctx)
 	if g.cancel != nil {
 		g.cancel()
 	}

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"context"
 	"crypto/subtle"
 	"errors"
 	"fmt"
@@ -53,7 +54,8 @@ func serve(g *Gateway, addr, certFile, keyFile string, h http.Handler) (*http.Se
 		return nil, nil, err
 	}
 	srv := &http.Server{
-		Handler:           h,
+		Handler:           g.requests.track(h),
+		BaseContext:       func(net.Listener) context.Context { return g.requests.ctx },
 		TLSConfig:         tcfg,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
