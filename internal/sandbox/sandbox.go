@@ -8,10 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	mrand "math/rand/v2"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -334,12 +337,46 @@ func reserve(addr string) (string, error) {
 	if port != "0" {
 		return addr, nil
 	}
+	// The address is closed again until the gateway listens on it, so it
+	// is drawn from below the kernel's ephemeral range: a port the kernel
+	// hands out for ":0" or an outgoing connection meanwhile (the
+	// emulators start in between) cannot take it.
+	low := ephemeralLow()
+	for range 50 {
+		p := reservedFloor + mrand.IntN(low-reservedFloor)
+		ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(p)))
+		if err == nil {
+			ln.Close()
+			return ln.Addr().String(), nil
+		}
+	}
 	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
 	if err != nil {
 		return "", err
 	}
 	defer ln.Close()
 	return ln.Addr().String(), nil
+}
+
+// reservedFloor is the lowest port reserve picks: above the well-known
+// and most registered services' ports.
+const reservedFloor = 20000
+
+// ephemeralLow is the bottom of the kernel's ephemeral port range (Linux
+// default 32768).
+func ephemeralLow() int {
+	low := 32768
+	if b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range"); err == nil {
+		if f := strings.Fields(string(b)); len(f) == 2 {
+			if n, err := strconv.Atoi(f[0]); err == nil {
+				low = n
+			}
+		}
+	}
+	if low <= reservedFloor+1000 {
+		low = reservedFloor + 1000
+	}
+	return low
 }
 
 func randomHex(n int) string {
