@@ -31,8 +31,8 @@ type AdminOptions struct {
 
 // SignIn is one OpenID provider.
 type SignIn struct {
-	// Name is how role assignments and URLs name it: slack, microsoft,
-	// google, webex, …
+	// Name is how role assignments and URLs name it, usually after the
+	// platform whose accounts it vouches for.
 	Name         string    `yaml:"name"`
 	Issuer       string    `yaml:"issuer"`
 	ClientID     string    `yaml:"client_id"`

@@ -21,11 +21,10 @@ type Config struct {
 	Log     Log        `yaml:"log"`
 	TLS     TLS        `yaml:"tls"`
 	Egress  Egress     `yaml:"egress"`
-	Slack   Slack      `yaml:"slack"`
-	Teams   Teams      `yaml:"teams"`
-	GChat   GChat      `yaml:"gchat"`
-	Webex   Webex      `yaml:"webex"`
 	Tenants []Tenant   `yaml:"tenants"`
+	// Platforms are the platforms' sections, each keyed by the platform's
+	// name and declared by the platform.
+	Platforms Sections `yaml:",inline"`
 }
 
 // Listener is an HTTPS listener. The public one receives webhooks.
@@ -103,7 +102,7 @@ type TLS struct {
 }
 
 // Egress limits where the gateway fetches URLs that came from outside
-// (files named in events, a Teams activity's serviceUrl): only https, only
+// (files named in events, a callback URL an event names): only https, only
 // each platform's file_hosts and configured API hosts, and never a private,
 // loopback or link-local address unless this allows it.
 type Egress struct {
@@ -112,78 +111,6 @@ type Egress struct {
 	// in production it would let a crafted event reach the gateway's
 	// network.
 	AllowPrivateAddresses bool `yaml:"allow_private_addresses"`
-}
-
-// Slack is the Slack app's settings.
-type Slack struct {
-	SigningSecret SecretRef `yaml:"signing_secret"`
-	ClientID      string    `yaml:"client_id"`
-	ClientSecret  SecretRef `yaml:"client_secret"`
-	// APIURL is the Web API base; the default is Slack's own.
-	APIURL string `yaml:"api_url"`
-	// FileHosts are the hosts files may be fetched from besides the API
-	// host (host, host:port or *.domain). Default files.slack.com.
-	FileHosts []string `yaml:"file_hosts"`
-}
-
-// Teams is the Azure Bot registration's settings. Empty AppID: Teams is
-// off.
-type Teams struct {
-	AppID     string    `yaml:"app_id"`
-	AppSecret SecretRef `yaml:"app_secret"`
-	// TenantID is the bot's home tenant (single-tenant bots, the only kind
-	// Azure creates since 2025).
-	TenantID string `yaml:"tenant_id"`
-	// The endpoints default to Microsoft's own. TokenURL may hold
-	// {tenant}.
-	OpenIDMetadataURL string `yaml:"openid_metadata_url"`
-	Issuer            string `yaml:"issuer"`
-	TokenURL          string `yaml:"token_url"`
-	GraphURL          string `yaml:"graph_url"`
-	ServiceURL        string `yaml:"service_url"`
-	// AllowedServiceHosts are the hosts (host[:port]) activities may name
-	// as their serviceUrl; the bot token goes nowhere else. ServiceURL's
-	// host is always allowed.
-	AllowedServiceHosts []string `yaml:"allowed_service_hosts"`
-	// FileHosts are the hosts files and pictures may be fetched from,
-	// besides Graph and the Bot Connector. Default *.sharepoint.com.
-	FileHosts []string `yaml:"file_hosts"`
-}
-
-// GChat is the Google Chat app's settings. Empty ServiceAccountKey: Google
-// Chat is off.
-type GChat struct {
-	// ServiceAccountKey is the app's service-account key JSON.
-	ServiceAccountKey SecretRef `yaml:"service_account_key"`
-	// ProjectNumber is the audience of Chat's interaction-event tokens.
-	ProjectNumber string `yaml:"project_number"`
-	// PushAudience and PushServiceAccount are what the Pub/Sub push
-	// subscription's OIDC tokens carry (aud and email).
-	PushAudience       string `yaml:"push_audience"`
-	PushServiceAccount string `yaml:"push_service_account"`
-	// PubsubTopic receives the Workspace Events subscriptions.
-	PubsubTopic string `yaml:"pubsub_topic"`
-	// The endpoints default to Google's own.
-	APIURL       string `yaml:"api_url"`
-	EventsAPIURL string `yaml:"events_api_url"`
-	TokenURL     string `yaml:"token_url"`
-	ChatCertsURL string `yaml:"chat_certs_url"`
-	OIDCJWKSURL  string `yaml:"oidc_jwks_url"`
-	// FileHosts are the hosts attachments may be downloaded from, besides
-	// api_url's. Default chat.googleapis.com.
-	FileHosts []string `yaml:"file_hosts"`
-}
-
-// Webex is the Webex integration's settings. Empty WebhookSecret: Webex is
-// off.
-type Webex struct {
-	// WebhookSecret signs the webhooks Parley registers.
-	WebhookSecret SecretRef `yaml:"webhook_secret"`
-	// APIURL defaults to Webex's own.
-	APIURL string `yaml:"api_url"`
-	// FileHosts are hosts, besides api_url's, that file downloads may be
-	// redirected to. Default none.
-	FileHosts []string `yaml:"file_hosts"`
 }
 
 // Tenant is a customer with its workspaces and links. Tenants given here are
@@ -199,10 +126,9 @@ type Tenant struct {
 }
 
 // Workspace is one installed workspace and its credentials. BotToken is
-// the Slack bot token (xoxb-…), the Webex integration token of Parley's
-// service account, or, for Google Chat, the optional token of a relay user
-// through whom reactions and files go (Chat allows them only with user
-// authentication).
+// whatever token the platform's app acts with in that workspace (a bot
+// token, a service account's token, a relay user's); whether it is
+// required is the platform's to say (platform.TokenUse).
 type Workspace struct {
 	Platform core.Platform    `yaml:"platform"`
 	ID       core.WorkspaceID `yaml:"id"`

@@ -73,7 +73,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown top-level key", valid + "bogus: 1\n", "unknown key bogus"},
 		{"unset env secret", strings.Replace(valid, "env:TEST_BOT", "env:NOPE_NOT_SET", 1), "NOPE_NOT_SET is not set"},
 		{"placeholder", strings.Replace(valid, "env:TEST_SIGNING", "changeme", 1), "slack.signing_secret: looks like a placeholder"},
-		{"plain http api", strings.Replace(valid, "https://127.0.0.1:9999/api/", "http://127.0.0.1:9999/api/", 1), "slack.api_url"},
+		{"plain http api", strings.Replace(valid, "https://127.0.0.1:9999/api/", "http://127.0.0.1:9999/api/", 1), "slack: api_url"},
 		{"link to unknown workspace", strings.Replace(valid, "workspace: T2, channel: C2", "workspace: T3, channel: C2", 1), "tenants[0].links[0].channels[1]: workspace slack/T3"},
 		{"no certificate", strings.Replace(valid, "  cert_file: cert.pem\n  key_file: key.pem\n", "", 1), "HTTPS only"},
 		{"bad level", valid + "log: {level: loud}\n", "log.level"},
@@ -84,7 +84,15 @@ func TestParseErrors(t *testing.T) {
       - {platform: slack, id: T2, name: mine, bot_token: env:TEST_BOT}
 `, `tenants[1].workspaces[0]: workspace slack/T2 is also listed at tenants[0].workspaces[1] (tenant "demo")`},
 		{"workspace twice in a tenant", strings.Replace(valid, "id: T2, name: globex", "id: T1, name: globex", 1), "tenants[0].workspaces[1]: workspace slack/T1 is also listed at tenants[0].workspaces[0]"},
-		{"file host as URL", strings.Replace(valid, "  api_url: https://127.0.0.1:9999/api/\n", "  api_url: https://127.0.0.1:9999/api/\n  file_hosts: [files.slack.com, \"https://evil.example/\"]\n", 1), "slack.file_hosts[1]"},
+		{"file host as URL", strings.Replace(valid, "  api_url: https://127.0.0.1:9999/api/\n", "  api_url: https://127.0.0.1:9999/api/\n  file_hosts: [files.slack.com, \"https://evil.example/\"]\n", 1), "slack: file_hosts"},
+		{"platform setting of the wrong type", strings.Replace(valid, "  api_url: https://127.0.0.1:9999/api/\n", "  api_url: https://127.0.0.1:9999/api/\n  file_hosts: {a: b}\n", 1), "line 12: slack.file_hosts"},
+		{"secret of the wrong type", strings.Replace(valid, "signing_secret: env:TEST_SIGNING", "signing_secret: [1]", 1), "line 10: a secret must be a string"},
+		{"platform section not a mapping", valid + "webex: 1\n", "webex must be a mapping"},
+		{"unknown platform names its line", strings.Replace(valid, "slack:\n", "slak:\n", 1), "line 9: unknown key slak"},
+		// The platform's own Config.Validate is the one validation.
+		{"teams validated by its connector", valid + "teams: {app_id: bot}\n", "teams: app_secret is required"},
+		{"workspace of an unregistered platform", strings.Replace(valid, "{platform: slack, id: T2,", "{platform: irc, id: T2,", 1), `"irc" is not supported (slack, teams, gchat, webex)`},
+		{"slack workspace without a signing secret", strings.Replace(valid, "  signing_secret: env:TEST_SIGNING\n", "", 1), "slack: signing_secret is required"},
 		{"egress misspelt", valid + "egress: {allow_private: true}\n", "unknown key allow_private"},
 	}
 	for _, tt := range tests {
@@ -119,6 +127,40 @@ func TestEnvOverridesAndFileSecret(t *testing.T) {
 	}
 	if c.Admin.Token.Value.Reveal() != "from-file" {
 		t.Errorf("file secret = %q", c.Admin.Token.Value.Reveal())
+	}
+}
+
+func TestPlatformSettings(t *testing.T) {
+	setEnv(t)
+	t.Setenv("PARLEY_TEAMS_GRAPH_URL", "https://graph.example/v1.0/")
+	c, err := Parse([]byte(valid+"webex: {webhook_secret: hook-secret-value}\n"), "/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Platform("slack").String("api_url"); got != "https://127.0.0.1:9999/api/" {
+		t.Errorf("slack api_url = %q", got)
+	}
+	if got := c.Platform("webex").String("api_url"); got != "https://webexapis.com/v1/" {
+		t.Errorf("webex api_url default = %q", got)
+	}
+	if got := c.Platform("teams").String("graph_url"); got != "https://graph.example/v1.0/" {
+		t.Errorf("env override of teams graph_url = %q", got)
+	}
+	if got := c.Platform("slack").Secret("signing_secret").Reveal(); got != "signing-secret-value" {
+		t.Errorf("slack signing_secret = %q", got)
+	}
+	if got := c.InlineSecrets(); len(got) != 2 || got[0] != "webex.webhook_secret" {
+		t.Errorf("InlineSecrets = %v", got)
+	}
+	enabled := map[string]bool{}
+	for _, p := range Platforms() {
+		enabled[string(p.Name)] = c.Enabled(p)
+	}
+	if !enabled["slack"] || !enabled["webex"] || enabled["teams"] || enabled["gchat"] {
+		t.Errorf("enabled = %v, want slack and webex", enabled)
+	}
+	if out := fmtAll(c); strings.Contains(out, "hook-secret-value") || !strings.Contains(out, "env:TEST_SIGNING") {
+		t.Errorf("printed config shows an inline secret or hides a reference:\n%s", out)
 	}
 }
 

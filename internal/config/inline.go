@@ -13,11 +13,13 @@ func (c *Config) InlineSecrets() []string {
 		}
 	}
 	check("admin.token", c.Admin.Token)
-	check("slack.signing_secret", c.Slack.SigningSecret)
-	check("slack.client_secret", c.Slack.ClientSecret)
-	check("teams.app_secret", c.Teams.AppSecret)
-	check("gchat.service_account_key", c.GChat.ServiceAccountKey)
-	check("webex.webhook_secret", c.Webex.WebhookSecret)
+	for _, p := range Platforms() {
+		for _, st := range p.Settings {
+			if r, ok := c.Platform(p.Name).secrets[st.Key]; ok {
+				check(string(p.Name)+"."+st.Key, r)
+			}
+		}
+	}
 	check("bus.creds", c.Bus.Creds)
 	check("bus.nkey_seed", c.Bus.NKeySeed)
 	// A store URL is a secret only for the password it may carry.

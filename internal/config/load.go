@@ -47,17 +47,40 @@ func Parse(b []byte, dir string) (*Config, error) {
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
 		return nil, cleanYAMLError(err)
 	}
+	ps := Platforms()
+	if err := c.decodePlatforms(ps, topLevelLines(b)); err != nil {
+		return nil, err
+	}
 	if err := c.applyEnv(os.LookupEnv); err != nil {
 		return nil, err
 	}
+	if err := c.applyPlatformEnv(ps, os.LookupEnv); err != nil {
+		return nil, err
+	}
 	c.applyDefaults(dir)
+	c.applyPlatformDefaults(ps)
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
 	return &c, nil
 }
 
-// cleanYAMLError turns yaml.v3's "field x not found in type config.Slack"
+// topLevelLines maps each top-level key of a document that decoded to its
+// line.
+func topLevelLines(b []byte) map[string]int {
+	lines := map[string]int{}
+	var doc yaml.Node
+	if yaml.Unmarshal(b, &doc) != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return lines
+	}
+	root := doc.Content[0].Content
+	for i := 0; i+1 < len(root); i += 2 {
+		lines[root[i].Value] = root[i].Line
+	}
+	return lines
+}
+
+// cleanYAMLError turns yaml.v3's "field x not found in type config.Bus"
 // into "line 7: unknown key x", which is what a person needs to fix it.
 func cleanYAMLError(err error) error {
 	var te *yaml.TypeError
@@ -88,7 +111,6 @@ func (c *Config) applyEnv(lookup func(string) (string, bool)) error {
 		"PARLEY_STORE_DRIVER":  &c.Store.Driver,
 		"PARLEY_LOG_LEVEL":     &c.Log.Level,
 		"PARLEY_TLS_CA_FILE":   &c.TLS.CAFile,
-		"PARLEY_SLACK_API_URL": &c.Slack.APIURL,
 	}
 	for name, p := range str {
 		if v, ok := lookup(name); ok {
@@ -96,9 +118,8 @@ func (c *Config) applyEnv(lookup func(string) (string, bool)) error {
 		}
 	}
 	secrets := map[string]*SecretRef{
-		"PARLEY_ADMIN_TOKEN":          &c.Admin.Token,
-		"PARLEY_SLACK_SIGNING_SECRET": &c.Slack.SigningSecret,
-		"PARLEY_STORE_URL":            &c.Store.URL,
+		"PARLEY_ADMIN_TOKEN": &c.Admin.Token,
+		"PARLEY_STORE_URL":   &c.Store.URL,
 	}
 	for name, p := range secrets {
 		if _, ok := lookup(name); ok {
@@ -152,9 +173,6 @@ func (c *Config) applyDefaults(dir string) {
 	c.Admin.applyDefaults()
 	if c.Log.Level == "" {
 		c.Log.Level = "info"
-	}
-	if c.Slack.APIURL == "" {
-		c.Slack.APIURL = "https://slack.com/api/"
 	}
 }
 

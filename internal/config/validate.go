@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"parley/internal/core"
-	"parley/internal/egress"
+	"parley/internal/platform"
 )
 
 // placeholders are values copied from examples that must not reach
@@ -45,31 +45,12 @@ func (c *Config) Validate() error {
 	default:
 		add("log.level: %q is not one of debug, info, warn, error", c.Log.Level)
 	}
-	if u, err := url.Parse(c.Slack.APIURL); err != nil || u.Scheme != "https" || !strings.HasSuffix(u.Path, "/") {
-		add("slack.api_url: %q must be an https URL ending in /", c.Slack.APIURL)
-	}
-	for name, s := range map[string]SecretRef{"admin.token": c.Admin.Token, "slack.signing_secret": c.Slack.SigningSecret, "slack.client_secret": c.Slack.ClientSecret, "webex.webhook_secret": c.Webex.WebhookSecret, "teams.app_secret": c.Teams.AppSecret} {
-		if isPlaceholder(s.Value.Reveal()) {
-			add("%s: looks like a placeholder; set the real value", name)
-		}
-	}
-	for name, u := range map[string]string{"teams.openid_metadata_url": c.Teams.OpenIDMetadataURL, "teams.graph_url": c.Teams.GraphURL, "teams.service_url": c.Teams.ServiceURL,
-		"teams.token_url": strings.ReplaceAll(c.Teams.TokenURL, "{tenant}", "t"), "gchat.api_url": c.GChat.APIURL, "gchat.events_api_url": c.GChat.EventsAPIURL, "gchat.token_url": c.GChat.TokenURL,
-		"gchat.chat_certs_url": c.GChat.ChatCertsURL, "gchat.oidc_jwks_url": c.GChat.OIDCJWKSURL, "webex.api_url": c.Webex.APIURL} {
-		if pu, err := url.Parse(u); u != "" && (err != nil || pu.Scheme != "https" || pu.Host == "") {
-			add("%s: %q must be an https URL", name, u)
-		}
+	if isPlaceholder(c.Admin.Token.Value.Reveal()) {
+		add("admin.token: looks like a placeholder; set the real value")
 	}
 	errs = append(errs, c.validateBus()...)
 	errs = append(errs, c.validateAdmin()...)
-	for name, hosts := range map[string][]string{"slack.file_hosts": c.Slack.FileHosts, "teams.file_hosts": c.Teams.FileHosts,
-		"gchat.file_hosts": c.GChat.FileHosts, "webex.file_hosts": c.Webex.FileHosts} {
-		for i, h := range hosts {
-			if err := egress.ValidateHost(h); err != nil {
-				add("%s[%d]: %v", name, i, err)
-			}
-		}
-	}
+	errs = append(errs, c.validatePlatforms(Platforms())...)
 	errs = append(errs, c.validateTenants()...)
 	errs = append(errs, c.validateAdminPlane()...)
 	return errors.Join(errs...)
@@ -82,7 +63,7 @@ func (c *Config) validateTenants() []error {
 	// A workspace belongs to one tenant: its inbound events are attributed
 	// by the workspace, so a second owner would read the first's traffic.
 	owners := map[core.ChannelRef]string{}
-	usesSlack, usesTeams, usesGChat, usesWebex := false, false, false, false
+	ps := Platforms()
 	for i, t := range c.Tenants {
 		at := fmt.Sprintf("tenants[%d]", i)
 		if t.ID == "" || strings.ContainsAny(string(t.ID), " ./*>") {
@@ -95,22 +76,14 @@ func (c *Config) validateTenants() []error {
 		workspaces := map[core.ChannelRef]bool{}
 		for j, w := range t.Workspaces {
 			wat := fmt.Sprintf("%s.workspaces[%d]", at, j)
-			switch w.Platform {
-			case core.Slack:
-				usesSlack = true
-			case core.GChat:
-				usesGChat = true
-			case core.Teams:
-				usesTeams = true
-			case core.Webex:
-				usesWebex = true
-			default:
-				add("%s.platform: %q is not supported (slack, teams, gchat, webex)", wat, w.Platform)
+			p, known := platform.Find(ps, w.Platform)
+			if !known {
+				add("%s.platform: %q is not supported (%s)", wat, w.Platform, platformNames(ps))
 			}
 			if w.ID == "" {
 				add("%s.id: required", wat)
 			}
-			if w.BotToken.Value.IsZero() && w.Platform != core.GChat && w.Platform != core.Teams {
+			if w.BotToken.Value.IsZero() && known && p.BotToken == platform.TokenRequired {
 				add("%s.bot_token: required (env:NAME or file:/path)", wat)
 			} else if isPlaceholder(w.BotToken.Value.Reveal()) {
 				add("%s.bot_token: looks like a placeholder", wat)
@@ -147,18 +120,6 @@ func (c *Config) validateTenants() []error {
 				seen[ch.Ref()] = cat
 			}
 		}
-	}
-	if usesSlack && c.Slack.SigningSecret.Value.IsZero() {
-		add("slack.signing_secret: required when a Slack workspace is configured")
-	}
-	if usesGChat && (c.GChat.ServiceAccountKey.Value.IsZero() || c.GChat.ProjectNumber == "" || c.GChat.PushAudience == "" || c.GChat.PushServiceAccount == "") {
-		add("gchat: service_account_key, project_number, push_audience and push_service_account are required when a Google Chat workspace is configured")
-	}
-	if usesTeams && (c.Teams.AppID == "" || c.Teams.AppSecret.Value.IsZero()) {
-		add("teams: app_id and app_secret are required when a Teams tenant is configured")
-	}
-	if usesWebex && c.Webex.WebhookSecret.Value.IsZero() {
-		add("webex.webhook_secret: required when a Webex workspace is configured")
 	}
 	return errs
 }

@@ -87,8 +87,8 @@ func (g *Gateway) followConfig(ctx context.Context) {
 }
 
 // reload makes this node relay as the store says: the links' room map,
-// Google Chat watches on newly linked channels, and no client for a
-// workspace that was disconnected.
+// watches on newly linked channels whose platform needs them (watcher),
+// and no client for a workspace that was disconnected.
 func (g *Gateway) reload(ctx context.Context) error {
 	links, err := g.store.AllLinks(ctx)
 	if err != nil {

@@ -5,88 +5,51 @@ import (
 	"net/http"
 	"strings"
 
+	"parley/internal/config"
 	"parley/internal/connector"
-	gchatconn "parley/internal/connector/gchat"
-	slackconn "parley/internal/connector/slack"
-	teamsconn "parley/internal/connector/teams"
-	webexconn "parley/internal/connector/webex"
 	"parley/internal/core"
+	"parley/internal/platform"
 )
 
 // mount is where a platform's inbound handler is served on the public
 // listener, and the name the manifest and logs give that endpoint.
 type mount struct {
 	name     string
-	path     string // exact path, or a prefix ending in /
+	path     string // exact path
 	platform core.Platform
 	handler  func(connector.Sink) http.Handler
 }
 
-// Public paths of the inbound endpoints.
-const (
-	slackEventsPath   = "/slack/events"
-	teamsMessagesPath = "/teams/messages"
-	gchatPrefix       = "/gchat"
-	webexWebhooksPath = "/webex/webhooks"
-)
-
-// addConnectors creates the connectors the configuration enables and
-// records where their inbound handlers go.
+// addConnectors creates the connectors of the platforms the configuration
+// enables and records where their inbound handlers go.
 func (g *Gateway) addConnectors(hc *http.Client) {
-	slack := slackconn.New(slackconn.Config{
-		SigningSecret: g.cfg.Slack.SigningSecret.Value,
-		APIURL:        g.cfg.Slack.APIURL,
-		FileHosts:     g.cfg.Slack.FileHosts, AllowPrivateAddresses: g.cfg.Egress.AllowPrivateAddresses,
-		HTTPClient: hc,
-		Logger:     g.log.With("platform", "slack"),
-	})
-	g.clients.add(slack)
-	g.mounts = append(g.mounts, mount{name: "slack", path: slackEventsPath, platform: core.Slack, handler: slack.Handler})
-
-	if tc := g.cfg.Teams; tc.AppID != "" {
-		conn := teamsconn.New(teamsconn.Config{
-			AppID: tc.AppID, AppSecret: tc.AppSecret.Value, TenantID: tc.TenantID,
-			OpenIDMetadataURL: tc.OpenIDMetadataURL, Issuer: tc.Issuer, TokenURL: tc.TokenURL, GraphURL: tc.GraphURL,
-			ServiceURL: tc.ServiceURL, AllowedServiceURLs: tc.AllowedServiceHosts,
-			FileHosts: tc.FileHosts, AllowPrivateAddresses: g.cfg.Egress.AllowPrivateAddresses,
-			HTTPClient: hc, Logger: g.log.With("platform", "teams"),
-		})
-		g.clients.add(conn)
-		g.mounts = append(g.mounts, mount{name: "teams", path: teamsMessagesPath, platform: core.Teams, handler: conn.Handler})
+	publicURL := g.cfg.Public.URL
+	if publicURL == "" {
+		publicURL = "https://" + g.cfg.Public.Listen
 	}
-	if gc := g.cfg.GChat; !gc.ServiceAccountKey.Value.IsZero() {
-		conn := gchatconn.New(gchatconn.Config{
-			ServiceAccountKey: gc.ServiceAccountKey.Value, ProjectNumber: gc.ProjectNumber,
-			PushAudience: gc.PushAudience, PushServiceAccount: gc.PushServiceAccount, PubsubTopic: gc.PubsubTopic,
-			APIURL: gc.APIURL, EventsAPIURL: gc.EventsAPIURL, TokenURL: gc.TokenURL,
-			ChatCertsURL: gc.ChatCertsURL, OIDCJWKSURL: gc.OIDCJWKSURL,
-			FileHosts: gc.FileHosts, AllowPrivateAddresses: g.cfg.Egress.AllowPrivateAddresses,
-			HTTPClient: hc, Logger: g.log.With("platform", "gchat"),
-		})
-		g.clients.add(conn)
-		strip := func(s connector.Sink) http.Handler { return http.StripPrefix(gchatPrefix, conn.Handler(s)) }
-		g.mounts = append(g.mounts,
-			mount{name: "gchat", path: gchatPrefix + "/pubsub", platform: core.GChat, handler: strip},
-			mount{name: "gchat_interaction", path: gchatPrefix + "/events", platform: core.GChat, handler: strip})
-	}
-	if wc := g.cfg.Webex; !wc.WebhookSecret.Value.IsZero() {
-		publicURL := g.cfg.Public.URL
-		if publicURL == "" {
-			publicURL = "https://" + g.cfg.Public.Listen
+	for _, p := range config.Platforms() {
+		if !g.cfg.Enabled(p) {
+			continue
 		}
-		conn := webexconn.New(webexconn.Config{
-			WebhookSecret: wc.WebhookSecret.Value, APIURL: wc.APIURL,
-			FileHosts: wc.FileHosts, AllowPrivateAddresses: g.cfg.Egress.AllowPrivateAddresses,
-			PublicURL:  strings.TrimRight(publicURL, "/") + webexWebhooksPath,
-			HTTPClient: hc, Logger: g.log.With("platform", "webex"),
+		conn := p.New(g.cfg.Platform(p.Name), platform.Env{
+			HTTPClient: hc, Logger: g.log.With("platform", string(p.Name)),
+			AllowPrivateAddresses: g.cfg.Egress.AllowPrivateAddresses,
+			PublicURL:             strings.TrimRight(publicURL, "/"),
 		})
 		g.clients.add(conn)
-		g.mounts = append(g.mounts, mount{name: "webex", path: webexWebhooksPath, platform: core.Webex, handler: conn.Handler})
+		for _, m := range p.Mounts {
+			handler := conn.Handler
+			if m.StripPrefix != "" {
+				strip := m.StripPrefix
+				handler = func(s connector.Sink) http.Handler { return http.StripPrefix(strip, conn.Handler(s)) }
+			}
+			g.mounts = append(g.mounts, mount{name: m.Name, path: m.Path, platform: p.Name, handler: handler})
+		}
 	}
 }
 
 // watcher is a client whose platform sends a channel's events only once
-// the app subscribes to it (Google Chat's Workspace Events).
+// the app subscribes to it (a subscription API rather than webhooks).
 type watcher interface {
 	Watch(ctx context.Context, ch core.ChannelID) error
 }

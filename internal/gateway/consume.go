@@ -109,7 +109,7 @@ func (g *Gateway) handle(ctx, runCtx context.Context, d bus.Delivery, inflight *
 }
 
 // deadLetterReason keeps the part of a delivery error that says where it
-// panicked ("to slack: delivery attempt: panicked"); delivery errors carry
+// panicked ("to <platform>: delivery attempt: panicked"); delivery errors carry
 // no content.
 func deadLetterReason(err error) string {
 	var parts []string

@@ -10,8 +10,8 @@ import (
 	"parley/internal/core"
 )
 
-// replayWindow is how long a delivery ID is remembered. Slack retries for
-// about 5 minutes and signatures expire after 5; a day is ample.
+// replayWindow is how long a delivery ID is remembered. Platforms retry
+// for minutes and signatures expire after about 5; a day is ample.
 const replayWindow = 24 * time.Hour
 
 // inbound is the connectors' Sink: it seals each event with its tenant's
@@ -25,7 +25,8 @@ var _ interface {
 func eventAAD(t core.TenantID) []byte { return []byte("event|" + string(t)) }
 
 // acceptTimeout bounds the durable publish: platforms want an answer within
-// a few seconds (Slack: 3), and a timely 503 makes them redeliver.
+// a few seconds (3 for the strictest), and a timely 503 makes them
+// redeliver.
 const acceptTimeout = 2 * time.Second
 
 func (in inbound) Accept(ctx context.Context, ev core.Event) error {

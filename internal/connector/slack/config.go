@@ -86,8 +86,8 @@ func (c Config) Validate() error {
 		}
 	}
 	for _, h := range c.FileHosts {
-		if h == "" || strings.ContainsAny(h, "/@ ") {
-			return fmt.Errorf("slack: file_hosts entry %q must be a bare host[:port]", h)
+		if err := egress.ValidateHost(h); err != nil {
+			return fmt.Errorf("slack: file_hosts: %w", err)
 		}
 	}
 	return nil

@@ -157,7 +157,7 @@ func (c Config) Validate() error {
 	}
 	for _, h := range c.AllowedServiceURLs {
 		if h == "" || strings.ContainsAny(h, "/@ ") {
-			return fmt.Errorf("teams: allowed_service_urls entry %q must be a bare host[:port]", h)
+			return fmt.Errorf("teams: allowed_service_hosts entry %q must be a bare host[:port]", h)
 		}
 	}
 	for _, h := range c.FileHosts {

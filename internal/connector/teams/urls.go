@@ -13,7 +13,7 @@ import (
 func (c *Client) connectorURL(segments ...string) (string, error) {
 	base := c.conn.serviceURL(c.workspace)
 	if !c.conn.cfg.allowedService(base) {
-		return "", fmt.Errorf("teams: serviceUrl host is not in allowed_service_urls: %w", connector.ErrPermanent)
+		return "", fmt.Errorf("teams: serviceUrl host is not in allowed_service_hosts: %w", connector.ErrPermanent)
 	}
 	return base + joinEscaped(segments), nil
 }
