@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 
+	"parley/internal/bench"
 	"parley/internal/logging"
 	"parley/internal/sandbox"
 )
@@ -13,7 +14,7 @@ import (
 // bench measures the relay path end to end through a sandbox: people post
 // to one Slack workspace over TLS, the gateway relays, and an observer app
 // in the other workspace notes each copy's arrival.
-func bench(ctx context.Context, args []string) error {
+func runBench(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	n := fs.Int("messages", 1000, "messages to relay")
 	conc := fs.Int("concurrency", 8, "people posting at once")
@@ -28,25 +29,25 @@ func bench(ctx context.Context, args []string) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	sb, err := sandbox.Start(ctx, sandbox.Options{DataDir: dir, BenchChannels: sandbox.BenchChannelsFor(*n), Logger: logging.New(os.Stderr, "warn")})
+	sb, err := sandbox.Start(ctx, sandbox.Options{DataDir: dir, BenchChannels: bench.ChannelsFor(*n), Logger: logging.New(os.Stderr, "warn")})
 	if err != nil {
 		return err
 	}
 	defer sb.Close(context.Background())
 	if *slow > 0 {
-		r, err := sb.BenchSlowDestination(ctx, *n, *slow)
+		r, err := bench.SlowDestination(ctx, sb, *n, *slow)
 		if err != nil {
 			return err
 		}
 		fmt.Println(r)
 		return nil
 	}
-	var res sandbox.BenchResult
+	var res bench.BenchResult
 	switch *to {
 	case "slack":
-		res, err = sb.Bench(ctx, sandbox.BenchOptions{Messages: *n, Concurrency: *conc, Sequential: *seq})
+		res, err = bench.Relay(ctx, sb, bench.BenchOptions{Messages: *n, Concurrency: *conc, Sequential: *seq})
 	case "teams":
-		res, err = sb.BenchTeams(ctx, *n, *seq)
+		res, err = bench.Teams(ctx, sb, *n, *seq)
 	default:
 		return fmt.Errorf("bench: --to %q: want slack or teams", *to)
 	}

@@ -10,6 +10,8 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"parley/internal/core"
+	slackemu "parley/internal/emulator/slack"
 	"parley/internal/sandbox"
 	"parley/internal/tlsconf"
 )
@@ -29,14 +31,15 @@ func TestCatchUpAfterDowntime(t *testing.T) {
 		t.Fatal(err)
 	}
 	hc := tlsconf.HTTPClient(pool)
-	acme, globex := m.Platforms.Slack.Workspaces[0], m.Platforms.Slack.Workspaces[1]
+	sl := slackOf(t, m)
+	acme, globex := sl.Workspaces[0], sl.Workspaces[1]
 	acmeCh, globexCh := m.Links[0].Channels[0].Channel, m.Links[0].Channels[1].Channel
-	alice := slack.New(acme.Users[0].Token, slack.OptionAPIURL(m.Platforms.Slack.APIURL), slack.OptionHTTPClient(hc))
+	alice := slack.New(acme.Users[0].Token, slack.OptionAPIURL(sl.APIURL), slack.OptionHTTPClient(hc))
 	reader := 0
 	count := func(text string) int {
 		reader++
 		u := globex.Users[reader%len(globex.Users)]
-		api := slack.New(u.Token, slack.OptionAPIURL(m.Platforms.Slack.APIURL), slack.OptionHTTPClient(hc))
+		api := slack.New(u.Token, slack.OptionAPIURL(sl.APIURL), slack.OptionHTTPClient(hc))
 		h, err := api.GetConversationHistory(&slack.GetConversationHistoryParameters{ChannelID: globexCh, Limit: 100})
 		var rl *slack.RateLimitedError
 		if errors.As(err, &rl) {
@@ -79,11 +82,11 @@ func TestCatchUpAfterDowntime(t *testing.T) {
 	waitUntil(t, "relay before the outage", func() bool { return count("before the outage") == 1 })
 	stop()
 
-	gaveUp := sb.SlackEmulator().DeliveryStats().GivenUp
+	gaveUp := sb.Emulator(core.Slack).(*slackemu.Emulator).DeliveryStats().GivenUp
 	if _, _, err := alice.PostMessage(acmeCh, slack.MsgOptionText("during the outage", false)); err != nil {
 		t.Fatal(err)
 	}
-	waitUntil(t, "Slack gives up on the event", func() bool { return sb.SlackEmulator().DeliveryStats().GivenUp > gaveUp })
+	waitUntil(t, "Slack gives up on the event", func() bool { return sb.Emulator(core.Slack).(*slackemu.Emulator).DeliveryStats().GivenUp > gaveUp })
 
 	stop = serveOnce()
 	defer stop()

@@ -73,7 +73,7 @@ func run(ctx context.Context, args []string) error {
 		}
 		return auditVerify(ctx, args[2:])
 	case "bench":
-		return bench(ctx, args[1:])
+		return runBench(ctx, args[1:])
 	case "chaos":
 		return chaosCmd(ctx, args[1:])
 	case "version", "--version", "-v":

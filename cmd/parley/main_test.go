@@ -16,6 +16,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"parley/internal/config"
+	slackemu "parley/internal/emulator/slack"
 	"parley/internal/sandbox"
 	"parley/internal/tlsconf"
 )
@@ -41,12 +42,13 @@ func TestServeRunsTheSandboxGateway(t *testing.T) {
 		t.Fatal(err)
 	}
 	hc := tlsconf.HTTPClient(pool)
-	acme, globex := m.Platforms.Slack.Workspaces[0], m.Platforms.Slack.Workspaces[1]
+	sl := slackOf(t, m)
+	acme, globex := sl.Workspaces[0], sl.Workspaces[1]
 	acmeCh, globexCh := m.Links[0].Channels[0].Channel, m.Links[0].Channels[1].Channel
-	alice := slack.New(acme.Users[0].Token, slack.OptionAPIURL(m.Platforms.Slack.APIURL), slack.OptionHTTPClient(hc))
+	alice := slack.New(acme.Users[0].Token, slack.OptionAPIURL(sl.APIURL), slack.OptionHTTPClient(hc))
 	readers := make([]*slack.Client, len(globex.Users))
 	for i, u := range globex.Users {
-		readers[i] = slack.New(u.Token, slack.OptionAPIURL(m.Platforms.Slack.APIURL), slack.OptionHTTPClient(hc))
+		readers[i] = slack.New(u.Token, slack.OptionAPIURL(sl.APIURL), slack.OptionHTTPClient(hc))
 	}
 
 	startServe := func() (stop func()) {
@@ -145,7 +147,7 @@ func TestServeRunsTheSandboxGateway(t *testing.T) {
 	adminArgs := func(a ...string) []string {
 		return append([]string{"admin", "--url", m.Gateway.AdminURL, "--ca-file", m.CAFile}, a...)
 	}
-	general := func(ws sandbox.SlackWorkspace) string {
+	general := func(ws slackemu.SandboxWorkspace) string {
 		for _, c := range ws.Channels {
 			if c.Name == "general" {
 				return c.ID

@@ -3,6 +3,8 @@ package chaos
 import (
 	"context"
 	"net/http"
+
+	"parley/internal/emulator/userapi"
 )
 
 // fault is one injection per SANDBOX.md's control contract.
@@ -20,11 +22,11 @@ type target struct {
 	platform, workspace, control string
 }
 
-func inject(ctx context.Context, c *client, t target, f fault) error {
+func inject(ctx context.Context, c *userapi.Client, t target, f fault) error {
 	f.Workspace = t.workspace
-	return c.jsonCall(ctx, "", http.MethodPost, t.control+"faults", f, nil)
+	return c.JSON(ctx, "", http.MethodPost, t.control+"faults", f, nil)
 }
 
-func clearFaults(ctx context.Context, c *client, control string) error {
-	return c.jsonCall(ctx, "", http.MethodDelete, control+"faults", nil, nil)
+func clearFaults(ctx context.Context, c *userapi.Client, control string) error {
+	return c.JSON(ctx, "", http.MethodDelete, control+"faults", nil, nil)
 }

@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"syscall"
 	"time"
+
+	"parley/internal/emulator/userapi"
 )
 
 // gatewayProc runs `parley serve --config FILE` as a child process that can
@@ -52,7 +54,7 @@ func (g *gatewayProc) start(ctx context.Context) error {
 		if time.Now().After(deadline) {
 			return errors.New("chaos: gateway not healthy within 30s")
 		}
-		if err := pause(ctx, 100*time.Millisecond); err != nil {
+		if err := userapi.Pause(ctx, 100*time.Millisecond); err != nil {
 			return err
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"sync/atomic"
 	"time"
+
+	"parley/internal/emulator/userapi"
 )
 
 // killLoop SIGKILLs the gateway at random moments and starts it again after
@@ -13,7 +15,7 @@ import (
 func killLoop(ctx context.Context, g *gatewayProc, rng *rand.Rand, every time.Duration, kills *atomic.Int64, log *slog.Logger) error {
 	for {
 		wait := every/2 + time.Duration(rng.Int64N(int64(every)))
-		if pause(ctx, wait) != nil {
+		if userapi.Pause(ctx, wait) != nil {
 			return nil
 		}
 		g.kill()
@@ -21,7 +23,7 @@ func killLoop(ctx context.Context, g *gatewayProc, rng *rand.Rand, every time.Du
 		down := 200*time.Millisecond + time.Duration(rng.Int64N(int64(1800*time.Millisecond)))
 		log.Info("chaos: gateway SIGKILLed", "kill", n, "down", down)
 		// Restart even when ctx has ended: the settle phase needs it up.
-		_ = pause(ctx, down)
+		_ = userapi.Pause(ctx, down)
 		if err := g.start(context.WithoutCancel(ctx)); err != nil {
 			return err
 		}
@@ -31,7 +33,7 @@ func killLoop(ctx context.Context, g *gatewayProc, rng *rand.Rand, every time.Du
 // faultLoop injects, on a seeded schedule, a 503 burst, a 429 storm and a
 // window of 2 s latency on the latency target, then keeps alternating
 // bursts and storms on random workspaces until ctx ends.
-func faultLoop(ctx context.Context, c *client, targets []target, slow target, rng *rand.Rand, d time.Duration, faults *atomic.Int64, log *slog.Logger) error {
+func faultLoop(ctx context.Context, c *userapi.Client, targets []target, slow target, rng *rand.Rand, d time.Duration, faults *atomic.Int64, log *slog.Logger) error {
 	pick := func() target { return targets[rng.IntN(len(targets))] }
 	burst := func() (target, fault) {
 		return pick(), fault{Status: 503, Count: 5 + rng.IntN(11)}
@@ -47,7 +49,7 @@ func faultLoop(ctx context.Context, c *client, targets []target, slow target, rn
 	// About one fault every D/8, but at least every 20 s in a long soak.
 	gap := min(max(d/8, 3*time.Second), 20*time.Second)
 	for i := 0; ; i++ {
-		if pause(ctx, gap/2+time.Duration(rng.Int64N(int64(gap)))) != nil {
+		if userapi.Pause(ctx, gap/2+time.Duration(rng.Int64N(int64(gap)))) != nil {
 			return nil
 		}
 		step := burst

@@ -9,8 +9,8 @@ import (
 )
 
 // Rates the posting side keeps to, below the platforms' own limits so the
-// run measures the gateway rather than the people's clients: Slack allows
-// about one chat.postMessage per second per channel, and Google Chat one
+// run measures the gateway rather than the people's clients: the strictest
+// platforms allow a person about one post per second per channel, and one
 // write per second per space shared by every caller.
 const (
 	benchPerSecond    = 0.8 // per benchmark channel pair
@@ -41,16 +41,16 @@ type source struct {
 }
 
 // planSources spreads o.Messages over the manifest's links: the benchmark
-// pairs (Slack to Slack, alternating which side speaks, with thread
-// replies) and every channel of the partners room.
-func planSources(o Options, m *sandbox.Manifest, c *client) ([]*source, map[string]*channel, error) {
+// pairs (two companies on one platform, alternating which side speaks,
+// with thread replies) and every channel of the partners room.
+func planSources(o Options, m *sandbox.Manifest, pc clients) ([]*source, map[string]*channel, error) {
 	chans := map[string]*channel{}
 	var srcs []*source
 	span := o.Duration.Seconds() * 0.9
 	add := func(l sandbox.ManifestLink, speaker int, count int, threads bool) error {
 		var cs []*channel
 		for _, mc := range l.Channels {
-			ch, err := newChannel(c, m, mc, 0, 1)
+			ch, err := pc.newChannel(mc, 0, 1)
 			if err != nil {
 				return err
 			}

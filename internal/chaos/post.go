@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"sync"
 	"time"
+
+	"parley/internal/emulator/userapi"
 )
 
 // ledger collects what the people posted, from every source's goroutine.
@@ -41,7 +43,7 @@ func postAll(ctx context.Context, s *source, run string, seed int64, led *ledger
 	ids := map[int]string{}
 	next := time.Now()
 	for seq := 1; seq <= s.count; seq++ {
-		if err := pause(ctx, time.Until(next)); err != nil {
+		if err := userapi.Pause(ctx, time.Until(next)); err != nil {
 			return err
 		}
 		// Jitter keeps sources from posting in lockstep.

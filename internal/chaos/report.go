@@ -15,8 +15,9 @@ type Report struct {
 	Lost        int // copies never found
 	Kills       int // SIGKILLs of the gateway
 	Faults      int // faults injected through the emulators' control API
-	// Examples names the first few problems ("lost slack/T…/C… #12 in
-	// webex/…/…"), to start an investigation from.
+	// Examples names the first few problems ("lost
+	// <platform>/<workspace>/<channel> #12 in <platform>/…/…"), to start
+	// an investigation from.
 	Examples []string
 }
 

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"parley/internal/emulator/userapi"
 	"parley/internal/sandbox"
 	"parley/internal/tlsconf"
 )
@@ -57,20 +58,26 @@ func Run(ctx context.Context, o Options) (rep Report, err error) {
 	if err != nil {
 		return rep, err
 	}
-	c := &client{hc: tlsconf.HTTPClient(pool)}
+	c := &userapi.Client{HTTP: tlsconf.HTTPClient(pool)}
+	cs := clients{}
+	for _, name := range m.Platforms.Names() {
+		if cs[name], err = m.Client(name, c.HTTP); err != nil {
+			return rep, err
+		}
+	}
 
 	logFile, err := os.OpenFile(filepath.Join(dir, "gateway.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return rep, err
 	}
 	defer logFile.Close()
-	g := &gatewayProc{binary: o.Binary, config: m.GatewayConfig, healthURL: m.Gateway.PublicURL + "/healthz", out: logFile, hc: c.hc}
+	g := &gatewayProc{binary: o.Binary, config: m.GatewayConfig, healthURL: m.Gateway.PublicURL + "/healthz", out: logFile, hc: c.HTTP}
 	if err := g.start(ctx); err != nil {
 		return rep, err
 	}
 	defer g.stop()
 
-	srcs, chans, err := planSources(o, m, c)
+	srcs, chans, err := planSources(o, m, cs)
 	if err != nil {
 		return rep, err
 	}
@@ -79,10 +86,10 @@ func Run(ctx context.Context, o Options) (rep Report, err error) {
 
 	led := &ledger{}
 	var kills, faults atomic.Int64
-	if err := mayhem(ctx, o, c, m, g, srcs, run, led, &kills, &faults); err != nil {
+	if err := mayhem(ctx, o, c, cs, g, srcs, run, led, &kills, &faults); err != nil {
 		return rep, err
 	}
-	for _, ctl := range controls(m) {
+	for _, ctl := range cs.controls() {
 		if err := clearFaults(ctx, c, ctl); err != nil {
 			return rep, fmt.Errorf("chaos: clear faults: %w", err)
 		}
@@ -103,7 +110,7 @@ func Run(ctx context.Context, o Options) (rep Report, err error) {
 
 // mayhem posts from every source while killing the gateway and injecting
 // faults, and returns once every source is done and the gateway is up.
-func mayhem(ctx context.Context, o Options, c *client, m *sandbox.Manifest, g *gatewayProc, srcs []*source, run string, led *ledger, kills, faults *atomic.Int64) error {
+func mayhem(ctx context.Context, o Options, c *userapi.Client, cs clients, g *gatewayProc, srcs []*source, run string, led *ledger, kills, faults *atomic.Int64) error {
 	log := o.Logger
 	// Posting may overrun Duration while storms slow it; past twice that
 	// something is wrong.
@@ -123,7 +130,7 @@ func mayhem(ctx context.Context, o Options, c *client, m *sandbox.Manifest, g *g
 		every := min(max(o.Duration/6, 3*time.Second), 20*time.Second)
 		chaosErr <- killLoop(chaosCtx, g, killRng, every, kills, log)
 	}()
-	targets, slow := faultTargets(m)
+	targets, slow := cs.faultTargets()
 	go func() {
 		defer chaosWG.Done()
 		chaosErr <- faultLoop(chaosCtx, c, targets, slow, faultRng, o.Duration, faults, log)
@@ -155,24 +162,20 @@ func mayhem(ctx context.Context, o Options, c *client, m *sandbox.Manifest, g *g
 
 // faultTargets lists every workspace with its emulator's control URL, and
 // the one that gets the latency window: globex, the destination of half the
-// benchmark pairs.
-func faultTargets(m *sandbox.Manifest) (all []target, slow target) {
-	p := m.Platforms
-	for _, w := range p.Slack.Workspaces {
-		t := target{"slack", w.ID, p.Slack.ControlURL}
-		all = append(all, t)
-		if w.Name == "globex" {
-			slow = t
+// benchmark pairs, or the first workspace when there is no globex.
+func (cs clients) faultTargets() (all []target, slow target) {
+	for _, p := range sandbox.Platforms() {
+		c := cs[string(p.Name)]
+		if c == nil {
+			continue
 		}
-	}
-	for _, t := range p.Teams.Tenants {
-		all = append(all, target{"teams", t.ID, p.Teams.ControlURL})
-	}
-	for _, d := range p.GChat.Domains {
-		all = append(all, target{"gchat", d.Name, p.GChat.ControlURL})
-	}
-	for _, o := range p.Webex.Orgs {
-		all = append(all, target{"webex", o.ID, p.Webex.ControlURL})
+		for _, w := range c.Workspaces() {
+			t := target{string(p.Name), w.ID, c.ControlURL()}
+			all = append(all, t)
+			if w.Name == "globex" {
+				slow = t
+			}
+		}
 	}
 	if slow.control == "" {
 		slow = all[0]
@@ -180,9 +183,15 @@ func faultTargets(m *sandbox.Manifest) (all []target, slow target) {
 	return all, slow
 }
 
-func controls(m *sandbox.Manifest) []string {
-	p := m.Platforms
-	return []string{p.Slack.ControlURL, p.Teams.ControlURL, p.GChat.ControlURL, p.Webex.ControlURL}
+// controls are the emulators' control URLs.
+func (cs clients) controls() []string {
+	var out []string
+	for _, p := range sandbox.Platforms() {
+		if c := cs[string(p.Name)]; c != nil {
+			out = append(out, c.ControlURL())
+		}
+	}
+	return out
 }
 
 func randomHex(n int) string {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"parley/internal/emulator/userapi"
 )
 
 // quiet is how long the run keeps watching after every copy has arrived,
@@ -23,11 +25,11 @@ func settle(ctx context.Context, o Options, chans map[string]*channel, run strin
 		if r.Lost == 0 || time.Now().After(deadline) {
 			break
 		}
-		if err := pause(ctx, 5*time.Second); err != nil {
+		if err := userapi.Pause(ctx, 5*time.Second); err != nil {
 			return r, err
 		}
 	}
-	if err := pause(ctx, quiet); err != nil {
+	if err := userapi.Pause(ctx, quiet); err != nil {
 		return Report{}, err
 	}
 	return readAll(ctx, chans, run, sent, keys)

@@ -184,6 +184,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(valid))
 	f.Add([]byte("tenants: [{id: x, links: [{channels: [{}]}]}]"))
 	f.Add([]byte("{"))
+	f.Add([]byte(valid + "teams: {app_id: a, app_secret: s, file_hosts: [x]}\ngchat: [1]\nwebex: ~\n"))
+	f.Add([]byte("slack: {signing_secret: {a: b}, nope: 1}\nzoom: {}\n"))
 	f.Add([]byte(valid + "bus: {url: 'nats://10.0.0.5:4222,tls://x', ca_file: a, allow_plaintext: true}\n"))
 	f.Add([]byte(valid + "store: {driver: postgres, url: 'postgres://u:p@db:5432/x?sslmode=verify-full&sslrootcert=system', pool: {max_conns: 4}}\n"))
 	f.Add([]byte(valid + "store: {driver: postgres, url: 'host=db sslmode=disable', allow_plaintext: true}\n"))

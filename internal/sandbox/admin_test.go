@@ -59,22 +59,22 @@ func TestAdminManifest(t *testing.T) {
 		t.Fatalf("manifest: tenants %+v admin %+v", w.m.Tenants, w.m.Admin)
 	}
 	accounts := map[string]map[string]bool{"slack": {}, "teams": {}, "gchat": {}, "webex": {}}
-	for _, ws := range w.m.Platforms.Slack.Workspaces {
+	for _, ws := range w.pl.Slack.Workspaces {
 		for _, u := range ws.Users {
 			accounts["slack"][u.Email] = true
 		}
 	}
-	for _, tn := range w.m.Platforms.Teams.Tenants {
+	for _, tn := range w.pl.Teams.Tenants {
 		for _, u := range tn.Users {
 			accounts["teams"][u.Email] = true
 		}
 	}
-	for _, d := range w.m.Platforms.GChat.Domains {
+	for _, d := range w.pl.GChat.Domains {
 		for _, u := range d.Users {
 			accounts["gchat"][u.Email] = true
 		}
 	}
-	for _, o := range w.m.Platforms.Webex.Orgs {
+	for _, o := range w.pl.Webex.Orgs {
 		for _, u := range o.Users {
 			accounts["webex"][u.Email] = true
 		}

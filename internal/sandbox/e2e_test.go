@@ -47,6 +47,7 @@ type world struct {
 	t      *testing.T
 	sb     *Sandbox
 	m      *Manifest
+	pl     testPlatforms // m's platform sections, decoded
 	client *http.Client
 	logs   *syncBuffer
 	dir    string
@@ -77,11 +78,11 @@ func startWorld(t *testing.T, tweaks ...func(*Options)) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &world{t: t, sb: sb, m: m, client: tlsconf.HTTPClient(pool), logs: logs, dir: dir}
+	return &world{t: t, sb: sb, m: m, pl: platformsOf(t, m), client: tlsconf.HTTPClient(pool), logs: logs, dir: dir}
 }
 
 func (w *world) ws(name string) SlackWorkspace {
-	for _, ws := range w.m.Platforms.Slack.Workspaces {
+	for _, ws := range w.pl.Slack.Workspaces {
 		if ws.Name == name {
 			return ws
 		}
@@ -112,7 +113,7 @@ func (w *world) linked(ws SlackWorkspace) string {
 }
 
 func (w *world) api(p Person) *slack.Client {
-	return slack.New(p.Token, slack.OptionAPIURL(w.m.Platforms.Slack.APIURL), slack.OptionHTTPClient(w.client))
+	return slack.New(p.Token, slack.OptionAPIURL(w.pl.Slack.APIURL), slack.OptionHTTPClient(w.client))
 }
 
 // readers rotate over a workspace's people so polling stays inside each
@@ -379,12 +380,12 @@ func TestSandboxRelaysBetweenCompanies(t *testing.T) {
 		}
 		forbidden["secret "+f.Name()] = b
 	}
-	for _, d := range w.m.Platforms.GChat.Domains {
+	for _, d := range w.pl.GChat.Domains {
 		for _, u := range d.Users {
 			forbidden["gchat user token "+u.Name] = []byte(u.Token)
 		}
 	}
-	for _, o := range w.m.Platforms.Webex.Orgs {
+	for _, o := range w.pl.Webex.Orgs {
 		for _, u := range o.Users {
 			forbidden["webex user token "+u.Name] = []byte(u.Token)
 		}
@@ -434,7 +435,7 @@ func TestSandboxRelaysBetweenCompanies(t *testing.T) {
 func (w *world) rawIcon(ws SlackWorkspace, ch, ts string) string {
 	w.t.Helper()
 	form := url.Values{"channel": {ch}, "latest": {ts}, "inclusive": {"true"}, "limit": {"1"}}
-	req, _ := http.NewRequest(http.MethodPost, w.m.Platforms.Slack.APIURL+"conversations.history", strings.NewReader(form.Encode()))
+	req, _ := http.NewRequest(http.MethodPost, w.pl.Slack.APIURL+"conversations.history", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Authorization", "Bearer "+ws.Users[0].Token)
 	resp, err := w.client.Do(req)

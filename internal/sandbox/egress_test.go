@@ -36,7 +36,7 @@ func TestCraftedFileURLsFetchNothing(t *testing.T) {
 		"https://127.0.0.1:1/uploads/" + name + "?X-Amz-Signature=" + secret, // nothing listens on port 1
 	}
 
-	tten := w.m.Platforms.Teams.Tenants[0]
+	tten := w.pl.Teams.Tenants[0]
 	team := tten.Teams[0]
 	tch := team.Channels[len(team.Channels)-1].ID
 	i := slices.IndexFunc(tten.Users, func(p Person) bool { return p.Name == "judy" })

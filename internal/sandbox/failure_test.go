@@ -20,7 +20,7 @@ func TestPermanentFailureIsNeverSilent(t *testing.T) {
 	alice, bob := w.person(acme, "alice"), w.person(globex, "bob")
 
 	// A globex admin removes Parley's app from their side of the channel.
-	if err := w.sb.emu.Kick(globex.ID, globexCh, globex.BotUserID); err != nil {
+	if err := w.sb.SlackEmulator().Kick(globex.ID, globexCh, globex.BotUserID); err != nil {
 		t.Fatal(err)
 	}
 	// Bob's own token cannot: kicking needs channels:write.
@@ -96,7 +96,7 @@ func (w *world) admin(path string) string {
 // slackCallErr calls a Web API method and returns its answer.
 func (w *world) slackCallErr(token, method string, form url.Values) string {
 	w.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, w.m.Platforms.Slack.APIURL+method, strings.NewReader(form.Encode()))
+	req, _ := http.NewRequest(http.MethodPost, w.pl.Slack.APIURL+method, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := w.client.Do(req)

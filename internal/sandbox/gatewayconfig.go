@@ -9,9 +9,6 @@ import (
 	"path/filepath"
 
 	"gopkg.in/yaml.v3"
-
-	gchatemu "parley/internal/emulator/gchat"
-	teamsemu "parley/internal/emulator/teams"
 )
 
 // gatewayConfig writes the config with which `parley serve` runs the
@@ -21,19 +18,14 @@ import (
 type gatewayConfig struct {
 	dataDir, listen, publicURL, adminListen string
 	certFile, keyFile, caFile               string
-	slackAPI, webexAPI, busURL, storeURL    string
+	busURL, storeURL                        string
 	busCAFile, busNKeySeedFile              string
-	demo                                    *slackDemo
-	teams                                   *teamsDemo
-	teamsEmu                                *teamsemu.Emulator
-	gchat                                   *gchatDemo
-	gchatEmu                                *gchatemu.Emulator
-	webex                                   *webexDemo
-	hooli                                   *hooliDemo
-	signIn                                  []signInClient
+	demos                                   []demo
+	links                                   []ManifestLink
+	tenants                                 []ManifestTenant
 }
 
-func (c gatewayConfig) write(path string, s *secrets, signing, adminToken string) error {
+func (c gatewayConfig) write(path string, s *secrets, adminToken string) error {
 	type ch struct {
 		Platform  string `yaml:"platform"`
 		Workspace string `yaml:"workspace"`
@@ -45,115 +37,62 @@ func (c gatewayConfig) write(path string, s *secrets, signing, adminToken string
 		Name     string `yaml:"name"`
 		BotToken string `yaml:"bot_token"`
 	}
-	var workspaces []ws
-	for _, w := range c.demo.workspaces {
-		ref, err := s.put("slack-"+w.ID+"-bot-token", c.demo.bots[w.ID])
-		if err != nil {
-			return err
-		}
-		workspaces = append(workspaces, ws{Platform: "slack", ID: w.ID, Name: w.Name, BotToken: ref})
-	}
-	var links []any
-	for _, l := range c.demo.links {
-		var channels []ch
-		for _, c := range l.Channels {
-			channels = append(channels, ch{c.Platform, c.Workspace, c.Channel})
-		}
-		links = append(links, map[string]any{"id": l.ID, "name": l.Name, "channels": channels})
-	}
-	workspaces = append(workspaces, ws{Platform: "teams", ID: c.teams.tenant.ID, Name: "contoso"})
-	teamsSecretRef, err := s.put("teams-app-secret", c.teams.appSecret)
-	if err != nil {
-		return err
-	}
-	relayRef, err := s.put("gchat-relay-token", c.gchat.relayToken)
-	if err != nil {
-		return err
-	}
-	workspaces = append(workspaces, ws{Platform: "gchat", ID: c.gchat.domain.Name, Name: "initech", BotToken: relayRef})
-	webexRef, err := s.put("webex-service-token", c.webex.serviceToken)
-	if err != nil {
-		return err
-	}
-	workspaces = append(workspaces, ws{Platform: "webex", ID: c.webex.org.ID, Name: "umbrella", BotToken: webexRef})
-	saKeyRef, err := s.put("gchat-service-account.json", string(c.gchat.app.ServiceAccountKeyJSON))
-	if err != nil {
-		return err
-	}
-	webhookRef, err := s.put("webex-webhook-secret", randomHex(24))
-	if err != nil {
-		return err
-	}
-	signingRef, err := s.put("slack-signing-secret", signing)
-	if err != nil {
-		return err
-	}
 	adminRef, err := s.put("admin-token", adminToken)
 	if err != nil {
 		return err
 	}
-	var signIn []any
-	for _, p := range c.signIn {
-		ref, err := s.put("signin-"+p.name+"-client-secret", p.secret)
-		if err != nil {
-			return err
-		}
-		signIn = append(signIn, map[string]any{"name": p.name, "issuer": p.issuer, "client_id": p.clientID, "client_secret": ref, "trust_email_claim": p.trustEmail})
-	}
-	roles := func(tenant string) []any {
-		var out []any
-		for _, p := range adminPeople {
-			if p.tenant == tenant {
-				out = append(out, map[string]any{"email": p.email, "role": p.role, "provider": p.platform})
-			}
-		}
-		return out
-	}
-	var hooliWS []ws
-	for _, w := range c.hooli.workspaces {
-		ref, err := s.put("slack-"+w.ID+"-bot-token", c.hooli.bots[w.ID])
-		if err != nil {
-			return err
-		}
-		hooliWS = append(hooliWS, ws{Platform: "slack", ID: w.ID, Name: w.Name, BotToken: ref})
-	}
-	var hooliChannels []ch
-	for _, x := range c.hooli.link.Channels {
-		hooliChannels = append(hooliChannels, ch{x.Platform, x.Workspace, x.Channel})
-	}
-	hooliTenantDoc := map[string]any{
-		"id": hooliTenant, "name": "Hooli and Pied Piper", "workspaces": hooliWS,
-		"links": []any{map[string]any{"id": c.hooli.link.ID, "name": c.hooli.link.Name, "channels": hooliChannels}},
-		"roles": roles(hooliTenant),
-	}
 	doc := map[string]any{
 		"data_dir": c.dataDir,
 		"public":   map[string]any{"listen": c.listen, "url": c.publicURL, "cert_file": c.certFile, "key_file": c.keyFile},
-		"admin":    map[string]any{"listen": c.adminListen, "token": adminRef, "sign_in": signIn},
 		"tls":      map[string]any{"ca_file": c.caFile},
 		// Every emulated platform is on 127.0.0.1.
 		"egress": map[string]any{"allow_private_addresses": true},
 		"bus":    c.bus(),
-		"slack":  map[string]any{"signing_secret": signingRef, "api_url": c.slackAPI},
-		"teams": map[string]any{
-			"app_id": c.teams.appID, "app_secret": teamsSecretRef, "tenant_id": c.teams.tenant.ID,
-			"openid_metadata_url": c.teamsEmu.OpenIDMetadataURL(), "token_url": c.teamsEmu.TokenURL("{tenant}"),
-			"graph_url": c.teamsEmu.GraphURL(), "service_url": c.teamsEmu.ServiceURL(),
-		},
-		"gchat": map[string]any{
-			"service_account_key": saKeyRef, "project_number": c.gchat.app.ProjectNumber,
-			"push_audience": c.publicURL + "/gchat/pubsub", "push_service_account": c.gchat.app.PushServiceAccountEmail,
-			"pubsub_topic": c.gchat.app.PubSubTopic, "api_url": c.gchatEmu.APIURL(), "events_api_url": c.gchatEmu.WorkspaceEventsURL(),
-			"token_url": c.gchatEmu.TokenURL(), "chat_certs_url": c.gchatEmu.ChatCertsURL(), "oidc_jwks_url": c.gchatEmu.OIDCJWKSURL(),
-		},
-		"webex": map[string]any{"webhook_secret": webhookRef, "api_url": c.webexAPI},
-		"tenants": []any{map[string]any{
-			"id": demoTenant, "name": "Demo tenant",
-			"workspaces": workspaces,
-			"links":      links,
-			"roles":      roles(demoTenant),
-		}, hooliTenantDoc},
 	}
+	var signIn []any
+	workspaces := map[string][]ws{}
+	roles := map[string][]any{}
+	for _, d := range c.demos {
+		doc[string(d.p.Name)] = d.Settings
+		if p := d.SignIn; p != nil {
+			ref, err := s.put("signin-"+p.Name+"-client-secret", p.ClientSecret)
+			if err != nil {
+				return err
+			}
+			signIn = append(signIn, map[string]any{"name": p.Name, "issuer": p.Issuer, "client_id": p.ClientID, "client_secret": ref, "trust_email_claim": p.TrustEmailClaim})
+		}
+		for _, w := range d.Workspaces {
+			ref := ""
+			if w.BotToken != "" {
+				if ref, err = s.put(string(d.p.Name)+"-"+w.ID+"-bot-token", w.BotToken); err != nil {
+					return err
+				}
+			}
+			workspaces[w.Tenant] = append(workspaces[w.Tenant], ws{Platform: string(d.p.Name), ID: w.ID, Name: w.Name, BotToken: ref})
+		}
+	}
+	doc["admin"] = map[string]any{"listen": c.adminListen, "token": adminRef, "sign_in": signIn}
+	for _, d := range c.demos {
+		for _, p := range d.People {
+			roles[p.Tenant] = append(roles[p.Tenant], map[string]any{"email": p.Email, "role": p.Role, "provider": string(d.p.Name)})
+		}
+	}
+	var tenants []any
+	for _, t := range c.tenants {
+		var links []any
+		for _, l := range c.links {
+			if l.Tenant != t.ID {
+				continue
+			}
+			var channels []ch
+			for _, x := range l.Channels {
+				channels = append(channels, ch{x.Platform, x.Workspace, x.Channel})
+			}
+			links = append(links, map[string]any{"id": l.ID, "name": l.Name, "channels": channels})
+		}
+		tenants = append(tenants, map[string]any{"id": t.ID, "name": t.Name, "workspaces": workspaces[t.ID], "links": links, "roles": roles[t.ID]})
+	}
+	doc["tenants"] = tenants
 	if c.storeURL != "" {
 		ref, err := s.put("store-url", c.storeURL)
 		if err != nil {

@@ -16,7 +16,7 @@ import (
 // script driving the sandbox would.
 func (w *world) gchatControl(path, body string) {
 	w.t.Helper()
-	res, err := w.client.Post(w.m.Platforms.GChat.ControlURL+path, "application/json", strings.NewReader(body))
+	res, err := w.client.Post(w.pl.GChat.ControlURL+path, "application/json", strings.NewReader(body))
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -29,7 +29,7 @@ func (w *world) gchatControl(path, body string) {
 // gchatCalls counts the successful Google API calls of a method.
 func (w *world) gchatCalls(method string) int {
 	w.t.Helper()
-	res, err := w.client.Get(w.m.Platforms.GChat.ControlURL + "requests")
+	res, err := w.client.Get(w.pl.GChat.ControlURL + "requests")
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestGChatInboundPastSubscriptionLifetimes(t *testing.T) {
 	w := startWorld(t)
 	acme := w.ws("acme")
 	acmeCh := w.linked(acme)
-	gdom := w.m.Platforms.GChat.Domains[0]
+	gdom := w.pl.GChat.Domains[0]
 	space, frank := gdom.Spaces[0].Name, gdom.Users[0]
 	var marks []string
 	post := func(what string) string {

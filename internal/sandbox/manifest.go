@@ -1,10 +1,14 @@
 package sandbox
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
+
+	"parley/internal/platform"
 )
 
 // Manifest is the contract in SANDBOX.md. Field names are binding.
@@ -52,131 +56,100 @@ type ManifestGateway struct {
 	Inbound    map[string]string `json:"inbound"`
 }
 
-// ManifestPlatforms lists each emulated platform.
+// ManifestPlatforms holds each emulated platform's section, keyed by the
+// platform's name, in the registry's order. What a section holds is the
+// platform's to say (its emulator package's SandboxManifest); Decode reads
+// one, and Client acts through one.
 type ManifestPlatforms struct {
-	Slack *ManifestSlack `json:"slack,omitempty"`
-	Teams *ManifestTeams `json:"teams,omitempty"`
-	GChat *ManifestGChat `json:"gchat,omitempty"`
-	Webex *ManifestWebex `json:"webex,omitempty"`
+	names    []string
+	sections map[string]json.RawMessage
 }
 
-// ManifestTeams describes the Microsoft Teams emulator.
-type ManifestTeams struct {
-	GraphURL   string        `json:"graph_url"`
-	ControlURL string        `json:"control_url"`
-	Tenants    []TeamsTenant `json:"tenants"`
-	// OIDCIssuer is the emulator's OpenID provider (sign-in).
-	OIDCIssuer string `json:"oidc_issuer"`
+func (p *ManifestPlatforms) set(name string, raw json.RawMessage) {
+	if p.sections == nil {
+		p.sections = map[string]json.RawMessage{}
+	}
+	if _, ok := p.sections[name]; !ok {
+		p.names = append(p.names, name)
+	}
+	p.sections[name] = raw
 }
 
-// TeamsTenant is one Microsoft 365 tenant.
-type TeamsTenant struct {
-	ID    string      `json:"id"`
-	Name  string      `json:"name"`
-	Users []Person    `json:"users"`
-	Teams []TeamsTeam `json:"teams"`
+// Names lists the platforms in the manifest.
+func (p ManifestPlatforms) Names() []string { return append([]string(nil), p.names...) }
+
+// Decode reads the section of the platform named name into out.
+func (p ManifestPlatforms) Decode(name string, out any) error {
+	raw, ok := p.sections[name]
+	if !ok {
+		return fmt.Errorf("manifest has no platform %q", name)
+	}
+	return json.Unmarshal(raw, out)
 }
 
-// TeamsTeam is a team and its channels.
-type TeamsTeam struct {
-	ID       string         `json:"id"`
-	Name     string         `json:"name"`
-	Channels []NamedChannel `json:"channels"`
+// MarshalJSON writes the sections in the registry's order.
+func (p ManifestPlatforms) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, name := range p.names {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(name)
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(p.sections[name])
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
 }
 
-// ManifestGChat describes the Google Chat emulator.
-type ManifestGChat struct {
-	APIURL     string        `json:"api_url"`
-	ControlURL string        `json:"control_url"`
-	Domains    []GChatDomain `json:"domains"`
-	// OIDCIssuer is the emulator's OpenID provider (sign-in).
-	OIDCIssuer string `json:"oidc_issuer"`
+// UnmarshalJSON reads the sections in the file's order.
+func (p *ManifestPlatforms) UnmarshalJSON(b []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return fmt.Errorf("platforms: want an object")
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return err
+		}
+		p.set(t.(string), raw)
+	}
+	return nil
 }
 
-// GChatDomain is one Google Workspace domain.
-type GChatDomain struct {
-	Name   string       `json:"name"`
-	Users  []Person     `json:"users"`
-	Spaces []GChatSpace `json:"spaces"`
-}
-
-// GChatSpace is a Chat space.
-type GChatSpace struct {
-	Name        string `json:"name"`
-	DisplayName string `json:"display_name"`
-}
-
-// ManifestWebex describes the Webex emulator.
-type ManifestWebex struct {
-	APIURL     string     `json:"api_url"`
-	ControlURL string     `json:"control_url"`
-	Orgs       []WebexOrg `json:"orgs"`
-	// OIDCIssuer is the emulator's OpenID provider (sign-in).
-	OIDCIssuer string `json:"oidc_issuer"`
-}
-
-// WebexOrg is one Webex organisation.
-type WebexOrg struct {
-	ID    string      `json:"id"`
-	Name  string      `json:"name"`
-	Users []Person    `json:"users"`
-	Rooms []WebexRoom `json:"rooms"`
-}
-
-// WebexRoom is a Webex space ("room" in the API).
-type WebexRoom struct {
-	ID    string `json:"id"`
-	Title string `json:"title"`
-}
-
-// ManifestSlack describes the Slack emulator.
-type ManifestSlack struct {
-	APIURL     string           `json:"api_url"`
-	ControlURL string           `json:"control_url"`
-	Workspaces []SlackWorkspace `json:"workspaces"`
-	// OIDCIssuer is the emulator's OpenID provider (sign-in).
-	OIDCIssuer string `json:"oidc_issuer"`
-}
-
-// SlackWorkspace is one emulated Slack workspace.
-type SlackWorkspace struct {
-	ID       string         `json:"id"`
-	Name     string         `json:"name"`
-	Users    []Person       `json:"users"`
-	Channels []NamedChannel `json:"channels"`
-	// Bot is the installed Parley app's bot user, so tests can tell its
-	// posts apart.
-	BotUserID string `json:"bot_user_id"`
+// Client returns the user-facing client of the platform named name, acting
+// through this manifest's section with hc (which must trust ca_file).
+func (m *Manifest) Client(name string, hc *http.Client) (platform.Client, error) {
+	for _, p := range Platforms() {
+		if string(p.Name) == name {
+			raw, ok := m.Platforms.sections[name]
+			if !ok {
+				break
+			}
+			return p.Sandbox.Client(raw, hc)
+		}
+	}
+	return nil, fmt.Errorf("manifest has no platform %q", name)
 }
 
 // Person is an emulated person and their user token.
-type Person struct {
-	ID    string `json:"id"`
-	Name  string `json:"name"`
-	Email string `json:"email"`
-	Token string `json:"token"`
-}
+type Person = platform.Person
 
 // NamedChannel is a channel and its name.
-type NamedChannel struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-}
+type NamedChannel = platform.NamedChannel
 
 // ManifestLink is one demo room.
-type ManifestLink struct {
-	ID       string            `json:"id"`
-	Tenant   string            `json:"tenant"`
-	Name     string            `json:"name"`
-	Channels []ManifestChannel `json:"channels"`
-}
+type ManifestLink = platform.Link
 
 // ManifestChannel is one channel of a room.
-type ManifestChannel struct {
-	Platform  string `json:"platform"`
-	Workspace string `json:"workspace"`
-	Channel   string `json:"channel"`
-}
+type ManifestChannel = platform.Channel
 
 // write stores the manifest atomically: readers never see half a file.
 func (m *Manifest) write(path string) error {

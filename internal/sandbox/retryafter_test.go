@@ -23,7 +23,7 @@ type loggedCall struct {
 // slackCalls reads the Slack emulator's log of API calls touching ws.
 func (w *world) slackCalls(ws string) []loggedCall {
 	w.t.Helper()
-	resp, err := w.client.Get(w.m.Platforms.Slack.ControlURL + "requests?workspace=" + ws)
+	resp, err := w.client.Get(w.pl.Slack.ControlURL + "requests?workspace=" + ws)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 	}
 	const retryAfter = 3 * time.Second
 	fault := fmt.Sprintf(`{"workspace":%q,"status":429,"retry_after":%d,"count":1}`, globex.ID, int(retryAfter.Seconds()))
-	resp, err := w.client.Post(w.m.Platforms.Slack.ControlURL+"faults", "application/json", strings.NewReader(fault))
+	resp, err := w.client.Post(w.pl.Slack.ControlURL+"faults", "application/json", strings.NewReader(fault))
 	if err != nil {
 		t.Fatal(err)
 	}

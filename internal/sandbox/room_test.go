@@ -20,7 +20,7 @@ import (
 // gchatAs is Google's own Chat client acting as a person.
 func (w *world) gchatAs(p Person) *chat.Service {
 	w.t.Helper()
-	svc, err := chat.NewService(context.Background(), option.WithEndpoint(w.m.Platforms.GChat.APIURL),
+	svc, err := chat.NewService(context.Background(), option.WithEndpoint(w.pl.GChat.APIURL),
 		option.WithHTTPClient(&http.Client{Transport: bearer{p.Token, w.client.Transport}}))
 	if err != nil {
 		w.t.Fatal(err)
@@ -46,7 +46,7 @@ func (w *world) webexCall(p Person, method, path string, body any, out any) {
 		b, _ := json.Marshal(body)
 		rd = strings.NewReader(string(b))
 	}
-	req, _ := http.NewRequest(method, w.m.Platforms.Webex.APIURL+path, rd)
+	req, _ := http.NewRequest(method, w.pl.Webex.APIURL+path, rd)
 	req.Header.Set("Authorization", "Bearer "+p.Token)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := w.client.Do(req)
@@ -90,7 +90,7 @@ func (w *world) graph(p Person, method, path string, body any) []byte {
 		b, _ := json.Marshal(body)
 		rd = strings.NewReader(string(b))
 	}
-	req, _ := http.NewRequest(method, w.m.Platforms.Teams.GraphURL+path, rd)
+	req, _ := http.NewRequest(method, w.pl.Teams.GraphURL+path, rd)
 	req.Header.Set("Authorization", "Bearer "+p.Token)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := w.client.Do(req)
@@ -204,7 +204,7 @@ func TestFourPlatformRoom(t *testing.T) {
 	w := startWorld(t)
 	acme, globex := w.ws("acme"), w.ws("globex")
 	acmeCh, globexCh := w.linked(acme), w.linked(globex)
-	gdom, wexOrg := w.m.Platforms.GChat.Domains[0], w.m.Platforms.Webex.Orgs[0]
+	gdom, wexOrg := w.pl.GChat.Domains[0], w.pl.Webex.Orgs[0]
 	space, room := gdom.Spaces[0].Name, wexOrg.Rooms[0].ID
 	person := func(ps []Person, name string) Person {
 		i := slices.IndexFunc(ps, func(p Person) bool { return p.Name == name })
@@ -267,7 +267,7 @@ func TestFourPlatformRoom(t *testing.T) {
 	}
 
 	// Slack → Teams, read through Graph as a Teams person.
-	tten := w.m.Platforms.Teams.Tenants[0]
+	tten := w.pl.Teams.Tenants[0]
 	team := tten.Teams[0]
 	tch := team.Channels[len(team.Channels)-1].ID
 	judy := person(tten.Users, "judy")

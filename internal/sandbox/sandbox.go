@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -21,11 +22,10 @@ import (
 	"parley/internal/admin"
 	"parley/internal/config"
 	"parley/internal/connector"
-	gchatemu "parley/internal/emulator/gchat"
-	slackemu "parley/internal/emulator/slack"
-	teamsemu "parley/internal/emulator/teams"
-	webexemu "parley/internal/emulator/webex"
+	"parley/internal/core"
+	"parley/internal/emulator"
 	"parley/internal/gateway"
+	"parley/internal/platform"
 	"parley/internal/store"
 	"parley/internal/tlsconf"
 )
@@ -68,16 +68,14 @@ type Sandbox struct {
 	Manifest     *Manifest
 	ManifestPath string
 
-	gw      *gateway.Gateway
-	servers []*http.Server
-	emu     *slackemu.Emulator
-	teams   *teamsemu.Emulator
-	gchat   *gchatemu.Emulator
-	webex   *webexemu.Emulator
-	ca      *tlsconf.CA
-	leaf    tls.Certificate
-	log     *slog.Logger
-	wg      sync.WaitGroup
+	gw        *gateway.Gateway
+	servers   []*http.Server
+	emulators []platform.Emulator
+	byName    map[core.Platform]platform.Emulator
+	ca        *tlsconf.CA
+	leaf      tls.Certificate
+	log       *slog.Logger
+	wg        sync.WaitGroup
 }
 
 // Start brings everything up and writes the manifest. Close stops it.
@@ -94,7 +92,7 @@ func Start(ctx context.Context, o Options) (sb *Sandbox, err error) {
 	if o.Manifest == "" {
 		o.Manifest = filepath.Join(o.DataDir, "sandbox.json")
 	}
-	sb = &Sandbox{ManifestPath: o.Manifest, log: o.Logger}
+	sb = &Sandbox{ManifestPath: o.Manifest, log: o.Logger, byName: map[core.Platform]platform.Emulator{}}
 	started := sb // sb is nil once an error is returned
 	defer func() {
 		if err != nil {
@@ -132,115 +130,47 @@ func Start(ctx context.Context, o Options) (sb *Sandbox, err error) {
 		return nil, err
 	}
 
-	sb.emu = slackemu.New(slackemu.Options{HTTPClient: tlsconf.HTTPClient(ca.Pool()), RetryDelays: o.EventRetryDelays, Logger: o.Logger.With("emulator", "slack")})
-	slackURL, err := sb.serve(tlsconf.Server(leaf), sb.emu.Handler(), o.Logger)
-	if err != nil {
-		return nil, err
-	}
-	sb.emu.SetBaseURL(slackURL)
-
 	secrets := newSecrets(filepath.Join(o.DataDir, "secrets"))
-	signing := randomHex(32)
 	adminURL := "https://" + adminAddr
-	slackSecret := randomHex(16)
-	demo, err := buildSlackDemo(sb.emu, slackemu.AppSpec{
-		Name: "Parley", ClientID: "parley-sandbox", ClientSecret: slackSecret, SigningSecret: signing,
-		RequestURL: publicURL + "/slack/events", BotScopes: botScopes,
-		RedirectURLs: []string{adminURL + admin.Prefix + "auth/slack/callback"},
-	}, o.BenchChannels)
-	if err != nil {
-		return nil, err
+	env := platform.DemoEnv{
+		PublicURL:      publicURL,
+		SignInCallback: func(name string) string { return adminURL + admin.Prefix + "auth/" + name + "/callback" },
+		BenchChannels:  o.BenchChannels,
+		Secret:         secrets.put,
 	}
-	hooli, err := buildHooliDemo(sb.emu, demo.appID)
-	if err != nil {
-		return nil, err
+	var demos []demo
+	for _, p := range Platforms() {
+		emu := p.Sandbox.Start(emulator.Options{HTTPClient: tlsconf.HTTPClient(ca.Pool()), RetryDelays: o.EventRetryDelays, Logger: o.Logger.With("emulator", string(p.Name))})
+		sb.emulators = append(sb.emulators, emu)
+		sb.byName[p.Name] = emu
+		base, err := sb.serve(tlsconf.Server(leaf), emu.Handler(), o.Logger)
+		if err != nil {
+			return nil, err
+		}
+		emu.SetBaseURL(base)
+		d, err := emu.Demo(env)
+		if err != nil {
+			return nil, fmt.Errorf("%s demo: %w", p.Name, err)
+		}
+		demos = append(demos, demo{p: p, Demo: d})
 	}
-
-	delivery := tlsconf.HTTPClient(ca.Pool())
-	sb.gchat = gchatemu.New(gchatemu.Options{HTTPClient: delivery, RetryDelays: o.EventRetryDelays, Logger: o.Logger.With("emulator", "gchat")})
-	gchatURL, err := sb.serve(tlsconf.Server(leaf), sb.gchat.Handler(), o.Logger)
-	if err != nil {
-		return nil, err
-	}
-	sb.gchat.SetBaseURL(gchatURL)
-	gdemo, err := buildGChatDemo(sb.gchat, publicURL)
-	if err != nil {
-		return nil, err
-	}
-	sb.webex = webexemu.New(webexemu.Options{HTTPClient: delivery, RetryDelays: o.EventRetryDelays, Logger: o.Logger.With("emulator", "webex")})
-	webexURL, err := sb.serve(tlsconf.Server(leaf), sb.webex.Handler(), o.Logger)
-	if err != nil {
-		return nil, err
-	}
-	sb.webex.SetBaseURL(webexURL)
-	wdemo, err := buildWebexDemo(sb.webex)
-	if err != nil {
-		return nil, err
-	}
-	sb.teams = teamsemu.New(teamsemu.Options{HTTPClient: delivery, RetryDelays: o.EventRetryDelays, Logger: o.Logger.With("emulator", "teams")})
-	teamsURL, err := sb.serve(tlsconf.Server(leaf), sb.teams.Handler(), o.Logger)
-	if err != nil {
-		return nil, err
-	}
-	sb.teams.SetBaseURL(teamsURL)
-	tdemo, err := buildTeamsDemo(sb.teams, publicURL)
-	if err != nil {
-		return nil, err
-	}
-	signIn := registerSignIn(adminURL, sb.emu.IssuerURL(), "parley-sandbox", slackSecret, sb.teams, tdemo.tenant.ID, sb.gchat, sb.webex)
-	for i := range demo.links {
-		demo.links[i].Tenant = demoTenant
-	}
-	partners := &demo.links[0]
-	partners.Name = "partners: acme, globex, contoso, initech, umbrella"
-	partners.Channels = append(partners.Channels,
-		ManifestChannel{Platform: "teams", Workspace: tdemo.tenant.ID, Channel: tdemo.channel},
-		ManifestChannel{Platform: "gchat", Workspace: gdemo.domain.Name, Channel: gdemo.space},
-		ManifestChannel{Platform: "webex", Workspace: wdemo.org.ID, Channel: wdemo.room})
 
 	adminToken := randomHex(24)
-	gwCfg := gatewayConfig{
-		dataDir: filepath.Join(o.DataDir, "gateway"), listen: publicAddr, publicURL: publicURL, adminListen: adminAddr, certFile: certFile, keyFile: keyFile, caFile: caFile,
-		busURL: o.BusURL, busCAFile: o.BusCAFile, busNKeySeedFile: o.BusNKeySeedFile, storeURL: o.StoreURL, slackAPI: slackURL + "/api/", demo: demo, hooli: hooli, signIn: signIn, teams: tdemo, teamsEmu: sb.teams, gchat: gdemo, gchatEmu: sb.gchat, webex: wdemo, webexAPI: sb.webex.APIURL(),
-	}
-	cfgPath := filepath.Join(o.DataDir, "gateway.yaml")
-	if err := gwCfg.write(cfgPath, secrets, signing, adminToken); err != nil {
+	m, err := manifestOf(demos, publicURL, adminURL)
+	if err != nil {
 		return nil, err
 	}
-
-	m := &Manifest{
-		CAFile:        caFile,
-		GatewayConfig: cfgPath,
-		Gateway: ManifestGateway{
-			PublicURL: publicURL, AdminURL: "https://" + adminAddr, AdminToken: adminToken,
-			Inbound: map[string]string{
-				"slack":             publicURL + "/slack/events",
-				"teams":             publicURL + "/teams/messages",
-				"gchat":             publicURL + "/gchat/pubsub",
-				"gchat_interaction": publicURL + "/gchat/events",
-				"webex":             publicURL + "/webex/webhooks",
-			},
-		},
-		Platforms: ManifestPlatforms{
-			Slack: &ManifestSlack{APIURL: slackURL + "/api/", ControlURL: slackURL + "/_emulator/", Workspaces: append(demo.workspaces, hooli.workspaces...), OIDCIssuer: sb.emu.IssuerURL()},
-			Teams: &ManifestTeams{GraphURL: sb.teams.GraphURL(), ControlURL: sb.teams.ControlURL(), Tenants: []TeamsTenant{tdemo.tenant}, OIDCIssuer: sb.teams.IssuerURL(tdemo.tenant.ID)},
-			GChat: &ManifestGChat{APIURL: sb.gchat.APIURL(), ControlURL: sb.gchat.ControlURL(), Domains: []GChatDomain{gdemo.domain}, OIDCIssuer: sb.gchat.IssuerURL()},
-			Webex: &ManifestWebex{APIURL: sb.webex.APIURL(), ControlURL: webexURL + "/_emulator/", Orgs: []WebexOrg{wdemo.org}, OIDCIssuer: sb.webex.IssuerURL()},
-		},
-		Links: append(demo.links, hooli.link),
-		Admin: &ManifestAdmin{APIURL: adminURL + admin.Prefix, OpenAPIURL: adminURL + admin.Prefix + "openapi.json", ConsoleURL: adminURL + "/"},
+	m.CAFile = caFile
+	m.Gateway.AdminToken = adminToken
+	gwCfg := gatewayConfig{
+		dataDir: filepath.Join(o.DataDir, "gateway"), listen: publicAddr, publicURL: publicURL, adminListen: adminAddr, certFile: certFile, keyFile: keyFile, caFile: caFile,
+		busURL: o.BusURL, busCAFile: o.BusCAFile, busNKeySeedFile: o.BusNKeySeedFile, storeURL: o.StoreURL, demos: demos, links: m.Links, tenants: m.Tenants,
 	}
-	for _, t := range []ManifestTenant{{ID: demoTenant, Name: "Demo tenant"}, {ID: hooliTenant, Name: "Hooli and Pied Piper"}} {
-		for _, l := range m.Links {
-			if l.Tenant == t.ID {
-				t.Links = append(t.Links, l.ID)
-			}
-		}
-		m.Tenants = append(m.Tenants, t)
+	cfgPath := filepath.Join(o.DataDir, "gateway.yaml")
+	if err := gwCfg.write(cfgPath, secrets, adminToken); err != nil {
+		return nil, err
 	}
-	for _, p := range adminPeople {
-		m.Admin.People = append(m.Admin.People, AdminPerson{Email: p.email, Tenant: p.tenant, Role: p.role, Platform: p.platform})
-	}
+	m.GatewayConfig = cfgPath
 
 	if !o.NoGateway {
 		cfg, err := config.Load(cfgPath)
@@ -255,8 +185,8 @@ func Start(ctx context.Context, o Options) (sb *Sandbox, err error) {
 		// Each demo person signs in with their platform and makes a
 		// personal API token, as a person would.
 		hc := tlsconf.HTTPClient(ca.Pool())
-		for i, p := range adminPeople {
-			tok, err := personalToken(ctx, hc, adminURL, p)
+		for i, p := range m.Admin.People {
+			tok, err := personalToken(ctx, hc, adminURL, p.Email, p.Platform)
 			if err != nil {
 				return nil, fmt.Errorf("admin demo: %w", err)
 			}
@@ -275,9 +205,25 @@ func Start(ctx context.Context, o Options) (sb *Sandbox, err error) {
 	return sb, nil
 }
 
-// SlackEmulator returns the running Slack emulator, for tools and tests that
-// drive the sandbox in process (e.g. to read its delivery counters).
-func (sb *Sandbox) SlackEmulator() *slackemu.Emulator { return sb.emu }
+// Emulator returns a platform's running emulator, as the platform's own
+// type (platform.Emulator.Native), for tools and tests that drive the
+// sandbox in process; nil when the platform is not in the sandbox.
+func (sb *Sandbox) Emulator(name core.Platform) any {
+	if e := sb.byName[name]; e != nil {
+		return e.Native()
+	}
+	return nil
+}
+
+// CAPool is the pool trusting the sandbox's throw-away CA.
+func (sb *Sandbox) CAPool() *x509.CertPool { return sb.ca.Pool() }
+
+// Serve runs h on a fresh loopback TLS listener with the sandbox's
+// certificate, until Close, and returns its base URL: for a test's or a
+// benchmark's own endpoint (an observer app's request URL).
+func (sb *Sandbox) Serve(h http.Handler) (string, error) {
+	return sb.serve(tlsconf.Server(sb.leaf), h, sb.log)
+}
 
 // serve runs h on a fresh loopback TLS listener and returns its base URL.
 func (sb *Sandbox) serve(cfg *tls.Config, h http.Handler, log *slog.Logger) (string, error) {
@@ -312,17 +258,8 @@ func (sb *Sandbox) Close(ctx context.Context) error {
 	for range sb.servers {
 		errs = append(errs, <-shut)
 	}
-	if sb.emu != nil {
-		sb.emu.Close()
-	}
-	if sb.teams != nil {
-		sb.teams.Close()
-	}
-	if sb.gchat != nil {
-		sb.gchat.Close()
-	}
-	if sb.webex != nil {
-		sb.webex.Close()
+	for _, e := range sb.emulators {
+		e.Close()
 	}
 	sb.wg.Wait()
 	return errors.Join(errs...)

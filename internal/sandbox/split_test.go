@@ -17,7 +17,7 @@ func TestLongMessageInParts(t *testing.T) {
 	acme := w.ws("acme")
 	acmeCh := w.linked(acme)
 	alice, carolS := w.person(acme, "alice"), w.person(acme, "carol")
-	org := w.m.Platforms.Webex.Orgs[0]
+	org := w.pl.Webex.Orgs[0]
 	room := org.Rooms[0].ID
 	grace := org.Users[slices.IndexFunc(org.Users, func(p Person) bool { return p.Name == "grace" })]
 	carolW := org.Users[slices.IndexFunc(org.Users, func(p Person) bool { return p.Name == "carol" })]

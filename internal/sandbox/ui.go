@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"sync"
 
-	"github.com/slack-go/slack"
+	"parley/internal/platform"
 )
 
 //go:embed ui.html
@@ -20,13 +20,10 @@ var uiPage []byte
 type ui struct {
 	m      *Manifest
 	client *http.Client
-
-	mu    sync.Mutex
-	names map[string]string // user ID → name, for display
 }
 
 func newUI(m *Manifest, c *http.Client) http.Handler {
-	u := &ui{m: m, client: c, names: map[string]string{}}
+	u := &ui{m: m, client: c}
 	token := randomHex(32)
 	page := bytes.Replace(uiPage, []byte(pageTokenMarker), []byte(token), 1)
 	mux := http.NewServeMux()
@@ -44,6 +41,7 @@ func newUI(m *Manifest, c *http.Client) http.Handler {
 
 type uiChannel struct {
 	Platform  string      `json:"platform"`
+	Title     string      `json:"title"`
 	Workspace string      `json:"workspace"`
 	WSName    string      `json:"workspace_name"`
 	Channel   string      `json:"channel"`
@@ -68,26 +66,13 @@ type uiMessage struct {
 	Replies   []uiMessage `json:"replies,omitempty"`
 }
 
-func (u *ui) slackAPI(token string) *slack.Client {
-	return slack.New(token, slack.OptionAPIURL(u.m.Platforms.Slack.APIURL), slack.OptionHTTPClient(u.client))
-}
-
-func (u *ui) workspace(id string) *SlackWorkspace {
-	for i, w := range u.m.Platforms.Slack.Workspaces {
-		if w.ID == id {
-			return &u.m.Platforms.Slack.Workspaces[i]
-		}
-	}
-	return nil
-}
-
 // state reads every column, each as one of its platform's people.
 func (u *ui) state(w http.ResponseWriter, r *http.Request) {
 	cols := u.columns()
 	out := make([]uiChannel, len(cols))
 	var wg sync.WaitGroup
 	for i, c := range cols {
-		uc := uiChannel{Platform: c.platform, Workspace: c.workspace, WSName: c.wsName, Channel: c.channel, Name: c.name}
+		uc := uiChannel{Platform: c.platform, Title: c.title, Workspace: c.workspace, WSName: c.wsName, Channel: c.channel, Name: c.name}
 		for _, p := range c.people {
 			uc.People = append(uc.People, uiPerson{ID: p.ID, Name: p.Name})
 		}
@@ -105,68 +90,6 @@ func (u *ui) state(w http.ResponseWriter, r *http.Request) {
 	wg.Wait()
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(out)
-}
-
-// readSlack returns the channel's last messages, oldest first, with replies.
-func (u *ui) readSlack(ctx context.Context, ws *SlackWorkspace, ch string) ([]uiMessage, error) {
-	api := u.slackAPI(ws.Users[0].Token)
-	h, err := api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: ch, Limit: 20})
-	if err != nil {
-		return nil, err
-	}
-	var out []uiMessage
-	for i := len(h.Messages) - 1; i >= 0; i-- {
-		m := u.slackMessage(ctx, api, h.Messages[i])
-		if h.Messages[i].ReplyCount > 0 {
-			replies, _, _, err := api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{ChannelID: ch, Timestamp: h.Messages[i].Timestamp, Limit: 50})
-			if err == nil {
-				for _, rep := range replies {
-					if rep.Timestamp != h.Messages[i].Timestamp {
-						m.Replies = append(m.Replies, u.slackMessage(ctx, api, rep))
-					}
-				}
-			}
-		}
-		out = append(out, m)
-	}
-	return out, nil
-}
-
-func (u *ui) slackMessage(ctx context.Context, api *slack.Client, m slack.Message) uiMessage {
-	um := uiMessage{TS: m.Timestamp, Text: m.Text, Author: m.Username, Bot: m.BotID != ""}
-	if um.Author == "" {
-		um.Author = u.slackName(ctx, api, m.User)
-	}
-	for _, re := range m.Reactions {
-		um.Reactions = append(um.Reactions, re.Name)
-	}
-	for _, f := range m.Files {
-		um.Files = append(um.Files, f.Name)
-	}
-	return um
-}
-
-func (u *ui) slackName(ctx context.Context, api *slack.Client, id string) string {
-	u.mu.Lock()
-	n, ok := u.names[id]
-	u.mu.Unlock()
-	if ok || id == "" {
-		return n
-	}
-	p, err := api.GetUserInfoContext(ctx, id)
-	if err != nil {
-		return id
-	}
-	n = p.Name
-	u.mu.Lock()
-	u.names[id] = n
-	u.mu.Unlock()
-	return n
-}
-
-func (u *ui) postSlack(ctx context.Context, p Person, ch, text string) error {
-	_, _, err := u.slackAPI(p.Token).PostMessageContext(ctx, ch, slack.MsgOptionText(text, false))
-	return err
 }
 
 type postRequest struct {
@@ -200,4 +123,74 @@ func (u *ui) post(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	http.Error(w, "unknown channel or person, or empty text", http.StatusBadRequest)
+}
+
+// column is one linked channel on the page: who may post there and how
+// to read and write it as them, through the platform's user-facing API.
+type column struct {
+	platform, title, workspace, wsName, channel, name string
+	people                                            []Person
+	read                                              func(ctx context.Context) ([]uiMessage, error)
+	post                                              func(ctx context.Context, p Person, text string) error
+}
+
+// shown is how many of a channel's latest top-level messages the page
+// shows.
+const shown = 20
+
+// columns builds a column for every channel of every link.
+func (u *ui) columns() []column {
+	clients := map[string]platform.Client{}
+	titles := map[string]string{}
+	for _, p := range Platforms() {
+		if c, err := u.m.Client(string(p.Name), u.client); err == nil {
+			clients[string(p.Name)], titles[string(p.Name)] = c, p.Title
+		}
+	}
+	var out []column
+	for _, l := range u.m.Links {
+		for _, c := range l.Channels {
+			cl := clients[c.Platform]
+			if cl == nil {
+				continue
+			}
+			col := column{platform: c.Platform, title: titles[c.Platform], workspace: c.Workspace, channel: c.Channel, name: cl.ChannelName(c.Workspace, c.Channel)}
+			for _, w := range cl.Workspaces() {
+				if w.ID == c.Workspace {
+					col.wsName, col.people = w.Name, w.People
+				}
+			}
+			if len(col.people) == 0 {
+				continue
+			}
+			reader := col.people[0]
+			col.read = func(ctx context.Context) ([]uiMessage, error) {
+				msgs, err := cl.Read(ctx, reader, c.Workspace, c.Channel)
+				return threaded(msgs), err
+			}
+			col.post = func(ctx context.Context, p Person, text string) error {
+				_, err := cl.Post(ctx, p, c.Workspace, c.Channel, text, "")
+				return err
+			}
+			out = append(out, col)
+		}
+	}
+	return out
+}
+
+// threaded nests replies under their roots and keeps the latest shown
+// top-level messages, oldest first.
+func threaded(msgs []platform.Message) []uiMessage {
+	var out []uiMessage
+	at := map[string]int{}
+	for _, m := range msgs {
+		um := uiMessage{TS: m.ID, Author: m.Author, Text: m.Text, Bot: m.Bot, Reactions: m.Reactions, Files: m.Files}
+		if i, ok := at[m.Thread]; ok && m.Thread != "" && m.Thread != m.ID {
+			out[i].Replies = append(out[i].Replies, um)
+			continue
+		}
+		at[m.ID] = len(out)
+		out = append(out, um)
+	}
+	return out[max(0, len(out)-shown):]
 }

@@ -8,6 +8,10 @@ import (
 	slackconn "parley/internal/connector/slack"
 	teamsconn "parley/internal/connector/teams"
 	webexconn "parley/internal/connector/webex"
+	gchatemu "parley/internal/emulator/gchat"
+	slackemu "parley/internal/emulator/slack"
+	teamsemu "parley/internal/emulator/teams"
+	webexemu "parley/internal/emulator/webex"
 	"parley/internal/platform"
 )
 
@@ -15,9 +19,9 @@ import (
 // them.
 func All() []platform.Platform {
 	return []platform.Platform{
-		slackconn.Platform,
-		teamsconn.Platform,
-		gchatconn.Platform,
-		webexconn.Platform,
+		slackconn.Platform.With(slackemu.Sandbox),
+		teamsconn.Platform.With(teamsemu.Sandbox),
+		gchatconn.Platform.With(gchatemu.Sandbox),
+		webexconn.Platform.With(webexemu.Sandbox),
 	}
 }

@@ -1,22 +1,24 @@
-package sandbox
+package bench
 
 import (
 	"context"
 	"testing"
 	"time"
+
+	"parley/internal/sandbox"
 )
 
 // BenchmarkRelay measures Slack emulator → gateway → Slack emulator over
 // TLS on loopback. Run with a fixed count, e.g. -benchtime=400x.
 func BenchmarkRelay(b *testing.B) {
 	n := b.N
-	sb, err := Start(context.Background(), Options{DataDir: b.TempDir(), BenchChannels: BenchChannelsFor(n)})
+	sb, err := sandbox.Start(context.Background(), sandbox.Options{DataDir: b.TempDir(), BenchChannels: ChannelsFor(n)})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer sb.Close(context.Background())
 	b.ResetTimer()
-	res, err := sb.Bench(context.Background(), BenchOptions{Messages: n, Concurrency: 8})
+	res, err := Relay(context.Background(), sb, BenchOptions{Messages: n, Concurrency: 8})
 	if err != nil {
 		b.Fatal(err)
 	}

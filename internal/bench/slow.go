@@ -1,4 +1,4 @@
-package sandbox
+package bench
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 
 	"github.com/slack-go/slack"
 
+	webexemu "parley/internal/emulator/webex"
+	"parley/internal/sandbox"
 	"parley/internal/tlsconf"
 )
 
@@ -32,17 +34,25 @@ const postGap = 1100 * time.Millisecond
 
 func pct(a, b time.Duration) float64 { return 100 * (float64(b) - float64(a)) / float64(a) }
 
-// BenchSlowDestination measures, in the demo room, the relay latency from
+// SlowDestination measures, in the demo room, the relay latency from
 // acme to globex (n messages each way), first as is and then while the
 // Webex emulator answers every call slow late. The room's other lanes —
 // Teams, Google Chat, Webex — keep their own pace; a slow one must not slow
 // the rest. Posts come one every postGap, within what Slack allows a
 // channel (about one a second), so the figure shows the slow destination's
 // effect and not Slack's rate limit.
-func (sb *Sandbox) BenchSlowDestination(ctx context.Context, n int, slow time.Duration) (SlowResult, error) {
+func SlowDestination(ctx context.Context, sb *sandbox.Sandbox, n int, slow time.Duration) (SlowResult, error) {
 	m := sb.Manifest
+	sl, err := slackOf(sb)
+	if err != nil {
+		return SlowResult{}, err
+	}
+	var webex webexemu.SandboxManifest
+	if err := m.Platforms.Decode("webex", &webex); err != nil {
+		return SlowResult{}, err
+	}
 	var acmeCh, globexCh, globexID, acmeToken string
-	for _, w := range m.Platforms.Slack.Workspaces {
+	for _, w := range sl.Workspaces {
 		for _, c := range m.Links[0].Channels {
 			if c.Workspace != w.ID {
 				continue
@@ -55,12 +65,12 @@ func (sb *Sandbox) BenchSlowDestination(ctx context.Context, n int, slow time.Du
 			}
 		}
 	}
-	obs, err := sb.observe(2*n, globexID, []string{globexCh})
+	obs, err := observe(sb, 2*n, globexID, []string{globexCh})
 	if err != nil {
 		return SlowResult{}, err
 	}
-	hc := tlsconf.HTTPClient(sb.ca.Pool())
-	api := slack.New(acmeToken, slack.OptionAPIURL(m.Platforms.Slack.APIURL), slack.OptionHTTPClient(hc))
+	hc := tlsconf.HTTPClient(sb.CAPool())
+	api := slack.New(acmeToken, slack.OptionAPIURL(sl.APIURL), slack.OptionHTTPClient(hc))
 	phase := func(name string) (BenchResult, error) {
 		lat := make([]time.Duration, n)
 		for i := range n {
@@ -96,7 +106,6 @@ func (sb *Sandbox) BenchSlowDestination(ctx context.Context, n int, slow time.Du
 	if err != nil {
 		return SlowResult{}, err
 	}
-	webex := m.Platforms.Webex
 	fault := fmt.Sprintf(`{"workspace":%q,"latency_ms":%d,"seconds":600}`, webex.Orgs[0].ID, slow.Milliseconds())
 	resp, err := hc.Post(webex.ControlURL+"faults", "application/json", strings.NewReader(fault))
 	if err != nil {

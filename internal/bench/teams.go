@@ -1,4 +1,4 @@
-package sandbox
+package bench
 
 import (
 	"context"
@@ -10,26 +10,35 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"parley/internal/core"
+	slackemu "parley/internal/emulator/slack"
+	teamsemu "parley/internal/emulator/teams"
+	"parley/internal/sandbox"
 	"parley/internal/tlsconf"
 )
 
-// BenchTeams relays n messages posted by a person in acme's shared Slack
+// Teams relays n messages posted by a person in acme's shared Slack
 // channel to the linked Teams channel, timing each from the post to the
 // moment the Teams service accepted the bot's send (its request log notes
 // it). The room also fans out to the other platforms, as in real use.
 // Sequential waits for each copy before the next post: latency without
 // queueing. Otherwise all are posted at once and the figure shows Teams'
 // own per-conversation limits (7/s, 60 per 30 s) at work.
-func (sb *Sandbox) BenchTeams(ctx context.Context, n int, sequential bool) (BenchResult, error) {
+func Teams(ctx context.Context, sb *sandbox.Sandbox, n int, sequential bool) (BenchResult, error) {
 	m := sb.Manifest
-	if m.Platforms.Teams == nil {
-		return BenchResult{}, fmt.Errorf("bench: the sandbox has no Teams")
+	var teams teamsemu.SandboxManifest
+	if err := m.Platforms.Decode("teams", &teams); err != nil {
+		return BenchResult{}, fmt.Errorf("bench: the sandbox has no Teams: %w", err)
 	}
-	tenant := m.Platforms.Teams.Tenants[0].ID
-	var acme *SlackWorkspace
-	for i := range m.Platforms.Slack.Workspaces {
-		if m.Platforms.Slack.Workspaces[i].Name == "acme" {
-			acme = &m.Platforms.Slack.Workspaces[i]
+	sl, err := slackOf(sb)
+	if err != nil {
+		return BenchResult{}, err
+	}
+	tenant := teams.Tenants[0].ID
+	var acme *slackemu.SandboxWorkspace
+	for i := range sl.Workspaces {
+		if sl.Workspaces[i].Name == "acme" {
+			acme = &sl.Workspaces[i]
 		}
 	}
 	var ch string
@@ -40,7 +49,7 @@ func (sb *Sandbox) BenchTeams(ctx context.Context, n int, sequential bool) (Benc
 	}
 	sends := func() []time.Time {
 		var out []time.Time
-		for _, r := range sb.teams.Requests(tenant) {
+		for _, r := range sb.Emulator(core.Teams).(*teamsemu.Emulator).Requests(tenant) {
 			if r.API == "connector" && strings.HasPrefix(r.Method, "POST /v3/conversations") && r.Status < 300 {
 				out = append(out, r.Time)
 			}
@@ -63,7 +72,7 @@ func (sb *Sandbox) BenchTeams(ctx context.Context, n int, sequential bool) (Benc
 			}
 		}
 	}
-	api := slack.New(acme.Users[0].Token, slack.OptionAPIURL(m.Platforms.Slack.APIURL), slack.OptionHTTPClient(tlsconf.HTTPClient(sb.ca.Pool())))
+	api := slack.New(acme.Users[0].Token, slack.OptionAPIURL(sl.APIURL), slack.OptionHTTPClient(tlsconf.HTTPClient(sb.CAPool())))
 	base := len(sends())
 	sent := make([]time.Time, n)
 	start := time.Now()

@@ -1,4 +1,9 @@
-package sandbox
+// Package bench measures the relay path end to end through a running
+// sandbox: people post on one platform over TLS, the gateway relays, and
+// the destination's own signals (an observer app, a request log) time each
+// copy. Each benchmark is about particular platforms, so this is where
+// they are named; the sandbox itself names none.
+package bench
 
 import (
 	"context"
@@ -15,6 +20,7 @@ import (
 	"github.com/slack-go/slack"
 
 	slackemu "parley/internal/emulator/slack"
+	"parley/internal/sandbox"
 	"parley/internal/tlsconf"
 )
 
@@ -47,17 +53,21 @@ func (r BenchResult) String() string {
 // allowance, so the benchmark measures Parley, not the emulated rate limit.
 const benchPerChannel = 20
 
-// BenchChannelsFor is how many channel pairs a benchmark of n messages needs.
-func BenchChannelsFor(n int) int { return max(1, (n+benchPerChannel-1)/benchPerChannel) }
+// ChannelsFor is how many channel pairs a benchmark of n messages needs.
+func ChannelsFor(n int) int { return max(1, (n+benchPerChannel-1)/benchPerChannel) }
 
-// Bench posts o.Messages messages as people of acme into the benchmark
+// Relay posts o.Messages messages as people of acme into the benchmark
 // channels (the sandbox must have been started with enough BenchChannels)
 // and waits for each copy to be announced in globex by the Events API to an
 // observer app, exactly as any other Slack app would see it.
-func (sb *Sandbox) Bench(ctx context.Context, o BenchOptions) (BenchResult, error) {
-	var acme, globex *SlackWorkspace
-	for i := range sb.Manifest.Platforms.Slack.Workspaces {
-		switch w := &sb.Manifest.Platforms.Slack.Workspaces[i]; w.Name {
+func Relay(ctx context.Context, sb *sandbox.Sandbox, o BenchOptions) (BenchResult, error) {
+	sl, err := slackOf(sb)
+	if err != nil {
+		return BenchResult{}, err
+	}
+	var acme, globex *slackemu.SandboxWorkspace
+	for i := range sl.Workspaces {
+		switch w := &sl.Workspaces[i]; w.Name {
 		case "acme":
 			acme = w
 		case "globex":
@@ -70,10 +80,10 @@ func (sb *Sandbox) Bench(ctx context.Context, o BenchOptions) (BenchResult, erro
 			pairs = append(pairs, [2]string{l.Channels[0].Channel, l.Channels[1].Channel})
 		}
 	}
-	if len(pairs) < BenchChannelsFor(o.Messages) {
-		return BenchResult{}, fmt.Errorf("bench: %d messages need %d benchmark channels, the sandbox has %d", o.Messages, BenchChannelsFor(o.Messages), len(pairs))
+	if len(pairs) < ChannelsFor(o.Messages) {
+		return BenchResult{}, fmt.Errorf("bench: %d messages need %d benchmark channels, the sandbox has %d", o.Messages, ChannelsFor(o.Messages), len(pairs))
 	}
-	pairs = pairs[:BenchChannelsFor(o.Messages)]
+	pairs = pairs[:ChannelsFor(o.Messages)]
 	o.Concurrency = max(o.Concurrency, 1)
 	if o.Sequential {
 		o.Concurrency = 1
@@ -83,12 +93,12 @@ func (sb *Sandbox) Bench(ctx context.Context, o BenchOptions) (BenchResult, erro
 	for _, p := range pairs {
 		watched = append(watched, p[1])
 	}
-	obs, err := sb.observe(o.Messages, globex.ID, watched)
+	obs, err := observe(sb, o.Messages, globex.ID, watched)
 	if err != nil {
 		return BenchResult{}, err
 	}
 
-	pool := sb.ca.Pool()
+	pool := sb.CAPool()
 	run := randomHex(4)
 	sent := make([]time.Time, o.Messages)
 	jobs := make(chan int)
@@ -97,7 +107,7 @@ func (sb *Sandbox) Bench(ctx context.Context, o BenchOptions) (BenchResult, erro
 	start := time.Now()
 	for w := range o.Concurrency {
 		person := acme.Users[w%len(acme.Users)]
-		api := slack.New(person.Token, slack.OptionAPIURL(sb.Manifest.Platforms.Slack.APIURL), slack.OptionHTTPClient(tlsconf.HTTPClient(pool)))
+		api := slack.New(person.Token, slack.OptionAPIURL(sl.APIURL), slack.OptionHTTPClient(tlsconf.HTTPClient(pool)))
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -161,16 +171,16 @@ feed:
 // observe installs an observer app in a Slack workspace and invites it to
 // channels, so that it hears of every copy Parley posts there — as any
 // other app in the workspace would.
-func (sb *Sandbox) observe(want int, team string, channels []string) (*observer, error) {
+func observe(sb *sandbox.Sandbox, want int, team string, channels []string) (*observer, error) {
 	obs := newObserver(want)
-	url, err := sb.serve(tlsconf.Server(sb.leaf), obs, sb.log)
+	url, err := sb.Serve(obs)
 	if err != nil {
 		return nil, err
 	}
-	app := sb.emu.AddApp(slackemu.AppSpec{Name: "bench observer", SigningSecret: randomHex(16), RequestURL: url, BotScopes: []string{"channels:history", "channels:read"}})
-	inst := sb.emu.Install(app.ID, team)
+	app := slackEmu(sb).AddApp(slackemu.AppSpec{Name: "bench observer", SigningSecret: randomHex(16), RequestURL: url, BotScopes: []string{"channels:history", "channels:read"}})
+	inst := slackEmu(sb).Install(app.ID, team)
 	for _, ch := range channels {
-		if err := sb.emu.Invite(team, ch, inst.BotUserID); err != nil {
+		if err := slackEmu(sb).Invite(team, ch, inst.BotUserID); err != nil {
 			return nil, err
 		}
 	}

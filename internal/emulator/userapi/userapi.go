@@ -1,4 +1,9 @@
-package chaos
+// Package userapi calls a platform's user-facing API as a person's client
+// does through the platform's SDK: it honours 429 Retry-After and retries
+// 5xx answers, which every official client does and which keeps scripted
+// people inside the platforms' limits. The platforms' sandbox clients
+// (platform.Client) are built on it.
+package userapi
 
 import (
 	"bytes"
@@ -7,33 +12,31 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// client calls the platforms' APIs as a person would through their SDKs:
-// it honours 429 Retry-After and retries 5xx answers, which is what every
-// official client does and what keeps the posting side inside the limits.
-type client struct {
-	hc *http.Client
+// Client calls one platform's API for its people. HTTP verifies TLS (the
+// sandbox's CA).
+type Client struct {
+	HTTP *http.Client
 }
 
 // maxAttempts bounds one call's retries; a fault lasts seconds, so this is
 // far beyond any injected storm.
 const maxAttempts = 60
 
-// do sends the request built by mk until it gets a non-retryable answer and
+// Do sends the request built by mk until it gets a non-retryable answer and
 // returns the body of a 2xx answer. mk is called once per attempt because a
 // request body can be read only once.
-func (c *client) do(ctx context.Context, what string, mk func() (*http.Request, error)) ([]byte, error) {
+func (c *Client) Do(ctx context.Context, what string, mk func() (*http.Request, error)) ([]byte, error) {
 	for attempt := 1; ; attempt++ {
 		req, err := mk()
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", what, err)
 		}
-		resp, err := c.hc.Do(req.WithContext(ctx))
+		resp, err := c.HTTP.Do(req.WithContext(ctx))
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -41,7 +44,7 @@ func (c *client) do(ctx context.Context, what string, mk func() (*http.Request, 
 			if attempt >= maxAttempts {
 				return nil, fmt.Errorf("%s: %w", what, err)
 			}
-			if err := pause(ctx, time.Second); err != nil {
+			if err := Pause(ctx, time.Second); err != nil {
 				return nil, err
 			}
 			continue
@@ -59,7 +62,7 @@ func (c *client) do(ctx context.Context, what string, mk func() (*http.Request, 
 			if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
 				wait = time.Duration(s) * time.Second
 			}
-			if err := pause(ctx, wait); err != nil {
+			if err := Pause(ctx, wait); err != nil {
 				return nil, err
 			}
 		case resp.StatusCode >= 300:
@@ -70,8 +73,8 @@ func (c *client) do(ctx context.Context, what string, mk func() (*http.Request, 
 	}
 }
 
-// pause waits d or until ctx ends: a deliberate back-off, not a poll.
-func pause(ctx context.Context, d time.Duration) error {
+// Pause waits d or until ctx ends: a deliberate back-off, not a poll.
+func Pause(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -82,9 +85,9 @@ func pause(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// jsonCall sends method path with a JSON body (nil for none) as a bearer
+// JSON sends method u with a JSON body (nil for none) as a bearer
 // token holder and decodes a 2xx answer into out (nil to ignore it).
-func (c *client) jsonCall(ctx context.Context, token, method, u string, body, out any) error {
+func (c *Client) JSON(ctx context.Context, token, method, u string, body, out any) error {
 	var raw []byte
 	if body != nil {
 		var err error
@@ -92,7 +95,7 @@ func (c *client) jsonCall(ctx context.Context, token, method, u string, body, ou
 			return err
 		}
 	}
-	b, err := c.do(ctx, method+" "+redactQuery(u), func() (*http.Request, error) {
+	b, err := c.Do(ctx, method+" "+RedactQuery(u), func() (*http.Request, error) {
 		req, err := http.NewRequest(method, u, bytes.NewReader(raw))
 		if err != nil {
 			return nil, err
@@ -109,42 +112,13 @@ func (c *client) jsonCall(ctx context.Context, token, method, u string, body, ou
 		return err
 	}
 	if err := json.Unmarshal(b, out); err != nil {
-		return fmt.Errorf("%s %s: decode: %w", method, redactQuery(u), err)
+		return fmt.Errorf("%s %s: decode: %w", method, RedactQuery(u), err)
 	}
 	return nil
 }
 
-// slackCall calls a Slack Web API method with form arguments. Slack answers
-// most errors 200 {"ok":false}; "ratelimited" also comes as 429, handled
-// by do.
-func (c *client) slackCall(ctx context.Context, apiURL, token, method string, args url.Values, out any) error {
-	b, err := c.do(ctx, "slack "+method, func() (*http.Request, error) {
-		req, err := http.NewRequest(http.MethodPost, apiURL+method, strings.NewReader(args.Encode()))
-		if err != nil {
-			return nil, err
-		}
-		req.Header.Set("Authorization", "Bearer "+token)
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		return req, nil
-	})
-	if err != nil {
-		return err
-	}
-	var env struct {
-		OK    bool   `json:"ok"`
-		Error string `json:"error"`
-	}
-	if err := json.Unmarshal(b, &env); err != nil {
-		return fmt.Errorf("slack %s: decode: %w", method, err)
-	}
-	if !env.OK {
-		return fmt.Errorf("slack %s: %s", method, env.Error)
-	}
-	return json.Unmarshal(b, out)
-}
-
-// redactQuery drops the query from a URL for error text.
-func redactQuery(u string) string {
+// RedactQuery drops the query from a URL for error text.
+func RedactQuery(u string) string {
 	s, _, _ := strings.Cut(u, "?")
 	return s
 }
