@@ -22,6 +22,8 @@ import (
 	"parley/internal/connector"
 	"parley/internal/core"
 	"parley/internal/delivery"
+	"parley/internal/dispatch"
+	"parley/internal/ingest"
 	"parley/internal/metrics"
 	"parley/internal/msgmap"
 	"parley/internal/router"
@@ -54,7 +56,7 @@ type Gateway struct {
 	// uninstalled are the workspaces whose installation failed at start;
 	// reinstall keeps trying the ones that may still succeed.
 	uninstalled []store.Workspace
-	hold        *holdback
+	sink        ingest.Sink
 	adminAPI    *admin.API
 
 	public, admin     *http.Server
@@ -149,7 +151,12 @@ func (g *Gateway) Start(ctx context.Context) (err error) {
 	g.wg.Add(6)
 	go func() { defer g.wg.Done(); g.followConfig(runCtx) }()
 	go func() { defer g.wg.Done(); g.reinstall(runCtx, g.uninstalled) }()
-	g.hold = newHoldback(plan.Pending())
+	g.sink = ingest.Sink{Vault: g.vault, Bus: g.bus, Seen: g.store}
+	dispatcher := dispatch.New(dispatch.Options{
+		Bus: g.bus, Vault: g.vault, Store: g.store, Router: g.router, Catchup: g.catchup,
+		DeadLetters: g.metrics.DeadLetters, Logger: g.log, MaxAge: g.cfg.Bus.MaxAge,
+		Restart: g.cfg.Bus.URL == "", Pending: plan.Pending(),
+	})
 	listening := make(chan struct{})
 	go func() {
 		defer g.wg.Done()
@@ -161,14 +168,14 @@ func (g *Gateway) Start(ctx context.Context) (err error) {
 		case <-runCtx.Done():
 			return
 		}
-		plan.RunEach(runCtx, g.clients, holdSink{inbound{g}, g.hold}, func(p catchup.Pending, err error) {
+		plan.RunEach(runCtx, g.clients, dispatcher.CatchupSink(g.sink), func(p catchup.Pending, err error) {
 			if err != nil && runCtx.Err() == nil {
 				g.log.Warn("catch-up incomplete", "platform", p.Channel.Platform, "channel", g.vault.Pseudonym(p.Channel.String()), "err", err)
 			}
-			g.hold.caughtUp(p, err)
+			dispatcher.CaughtUp(p, err)
 		})
 	}()
-	go func() { defer g.wg.Done(); g.consume(runCtx) }()
+	go func() { defer g.wg.Done(); dispatcher.Run(runCtx) }()
 	go func() { defer g.wg.Done(); g.housekeeping(runCtx) }()
 	go func() { defer g.wg.Done(); g.traffic.Run(runCtx, time.Minute) }()
 	if err := g.listen(); err != nil {

@@ -1,24 +1,24 @@
-package gateway
+package dispatch
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"parley/internal/bus"
 	"parley/internal/catchup"
-	"parley/internal/config"
+	"parley/internal/connector"
 	"parley/internal/core"
 	"parley/internal/delivery"
 	"parley/internal/forensic"
+	"parley/internal/ingest"
 	"parley/internal/metrics"
 	"parley/internal/msgmap"
 	"parley/internal/richtext"
@@ -32,44 +32,56 @@ import (
 // router, over a real store, key file and embedded bus in one data
 // directory, with no platform attached.
 type node struct {
-	g   *Gateway
+	g   *Dispatcher
 	dir string
+	// What the gateway wires the dispatcher to.
+	bus     *bus.Bus
+	vault   *vault.Vault
+	store   store.Store
+	router  *router.Router
+	metrics *metrics.Metrics
+	sink    ingest.Sink
 }
 
 func openNode(t *testing.T, dir string, st func(store.Store) store.Store) *node {
 	t.Helper()
 	ctx := t.Context()
-	cfg := &config.Config{DataDir: dir}
-	cfg.Bus.MaxAge = time.Hour
 	log := slog.New(slog.DiscardHandler)
-	g := New(cfg, log)
 	s, err := sqlite.Open(ctx, filepath.Join(dir, "parley.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	g.store = s
+	n := &node{dir: dir, store: s}
 	kek, err := vault.OpenKEK(ctx, filepath.Join(dir, "kek.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	g.vault = vault.New(kek, s)
-	if g.bus, err = bus.Open(ctx, bus.Options{DataDir: dir, Logger: log}); err != nil {
+	n.vault = vault.New(kek, s)
+	if n.bus, err = bus.Open(ctx, bus.Options{DataDir: dir, Logger: log}); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { g.bus.Close() })
-	g.metrics = metrics.New()
-	g.lanes = delivery.New(log, delivery.Policy{})
-	t.Cleanup(g.lanes.Close)
+	t.Cleanup(func() { n.bus.Close() })
+	n.metrics = metrics.New()
+	lanes := delivery.New(log, delivery.Policy{})
+	t.Cleanup(lanes.Close)
 	cs := store.Store(s)
 	if st != nil {
 		cs = st(s)
 	}
-	g.router = router.New(router.Options{Clients: g.clients, Messages: msgmap.New(cs, g.vault, time.Hour, nil), Lanes: g.lanes, Logger: log,
-		DeliveryTTL: time.Minute, WorkspaceName: g.clients.name, Pseudonym: g.vault.Pseudonym})
-	g.catchup = catchup.New(cs, g.vault, log)
-	g.hold = newHoldback(nil)
-	return &node{g: g, dir: dir}
+	n.router = router.New(router.Options{Clients: noClients{}, Messages: msgmap.New(cs, n.vault, time.Hour, nil), Lanes: lanes, Logger: log,
+		DeliveryTTL: time.Minute, WorkspaceName: func(core.TenantID, core.Platform, core.WorkspaceID) string { return "" }, Pseudonym: n.vault.Pseudonym})
+	n.sink = ingest.Sink{Vault: n.vault, Bus: n.bus, Seen: s}
+	n.g = New(Options{Bus: n.bus, Vault: n.vault, Store: s, Router: n.router, Catchup: catchup.New(cs, n.vault, log),
+		DeadLetters: n.metrics.DeadLetters, Logger: log, MaxAge: time.Hour, Restart: true})
+	return n
+}
+
+// noClients has no workspace installed.
+type noClients struct{}
+
+func (noClients) Client(_ core.TenantID, p core.Platform, ws core.WorkspaceID) (connector.Client, error) {
+	return nil, fmt.Errorf("%s/%s: %w", p, ws, connector.ErrUnknownWorkspace)
 }
 
 func event(tenant core.TenantID, id, text string) core.Event {
@@ -81,7 +93,7 @@ func event(tenant core.TenantID, id, text string) core.Event {
 func (n *node) publish(t *testing.T, evs ...core.Event) {
 	t.Helper()
 	for _, ev := range evs {
-		if err := (inbound{n.g}).Accept(t.Context(), ev); err != nil {
+		if err := n.sink.Accept(t.Context(), ev); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -91,7 +103,7 @@ func (n *node) publish(t *testing.T, evs ...core.Event) {
 func (n *node) consume(t *testing.T) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { defer close(done); n.g.consume(ctx) }()
+	go func() { defer close(done); n.g.Run(ctx) }()
 	return func() { cancel(); <-done }
 }
 
@@ -105,7 +117,7 @@ func waitFor(t *testing.T, what string, fn func() bool) {
 }
 
 func (n *node) pending(t *testing.T) uint64 {
-	p, err := n.g.bus.Pending(t.Context())
+	p, err := n.bus.Pending(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,21 +159,21 @@ func TestPanicWhileConsumingIsSetAside(t *testing.T) {
 	if faulty.ok.Load() != 1 {
 		t.Fatalf("events consumed after the panic: %d, want 1", faulty.ok.Load())
 	}
-	ds, err := n.g.store.DeadLetters(t.Context(), "acme")
+	ds, err := n.store.DeadLetters(t.Context(), "acme")
 	if err != nil || len(ds) != 1 || ds[0].Reason != "panic while consuming" {
 		t.Fatalf("dead letters = %+v, %v", ds, err)
 	}
-	if plain, err := n.g.vault.Open(t.Context(), "acme", ds[0].Sealed, eventAAD("acme")); err != nil || !strings.Contains(string(plain), `"poisoned"`) {
+	if plain, err := n.vault.Open(t.Context(), "acme", ds[0].Sealed, ingest.EventAAD("acme")); err != nil || !strings.Contains(string(plain), `"poisoned"`) {
 		t.Fatalf("the dead letter does not open to the poisoned event: %v", err)
 	}
 	rec := httptest.NewRecorder()
-	n.g.metrics.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	n.metrics.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	if want := `parley_dead_letters_total{platform="slack",stage="consume"} 1`; !strings.Contains(rec.Body.String(), want) {
 		t.Fatalf("metrics lack %s", want)
 	}
 
 	// Restart on the same data directory: nothing comes back.
-	n.g.bus.Close()
+	n.bus.Close()
 	again := openNode(t, dir, nil)
 	if p := again.pending(t); p != 0 {
 		t.Fatalf("%d events back on the bus after the restart", p)
@@ -193,17 +205,17 @@ func TestPanicWhileRoutingIsSetAside(t *testing.T) {
 	ev := event("acme", "poisoned", "first")
 	other := ev.Source
 	other.Channel = "C2"
-	n.g.router.SetLinks([]store.Link{{ID: "l", Tenant: "acme", Channels: []core.ChannelRef{ev.Source, other}}})
+	n.router.SetLinks([]store.Link{{ID: "l", Tenant: "acme", Channels: []core.ChannelRef{ev.Source, other}}})
 	n.publish(t, ev)
 	stop := n.consume(t)
 	waitFor(t, "the event acknowledged", func() bool { return n.pending(t) == 0 })
 	stop()
-	ds, err := n.g.store.DeadLetters(t.Context(), "acme")
+	ds, err := n.store.DeadLetters(t.Context(), "acme")
 	if err != nil || len(ds) != 1 || ds[0].Reason != "panic in routing" {
 		t.Fatalf("dead letters = %+v, %v", ds, err)
 	}
 	rec := httptest.NewRecorder()
-	n.g.metrics.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	n.metrics.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	if want := `parley_dead_letters_total{platform="slack",stage="route"} 1`; !strings.Contains(rec.Body.String(), want) {
 		t.Fatalf("metrics lack %s", want)
 	}
@@ -217,14 +229,14 @@ func TestPanicWhileRoutingIsSetAside(t *testing.T) {
 func TestShreddedTenantsEventsOnTheBus(t *testing.T) {
 	n := openNode(t, t.TempDir(), nil)
 	n.publish(t, event("doomed", "d1", "doomed one"), event("doomed", "d2", "doomed two"), event("kept", "k1", "kept one"))
-	if err := n.g.vault.Shred(t.Context(), "doomed"); err != nil {
+	if err := n.vault.Shred(t.Context(), "doomed"); err != nil {
 		t.Fatal(err)
 	}
 	// Read the bus as the consumer would, without acknowledging.
 	ctx, cancel := context.WithCancel(t.Context())
 	got := make(chan bus.Delivery, 3)
 	done := make(chan error, 1)
-	go func() { done <- n.g.bus.Consume(ctx, func(_ context.Context, d bus.Delivery) { got <- d }) }()
+	go func() { done <- n.bus.Consume(ctx, func(_ context.Context, d bus.Delivery) { got <- d }) }()
 	var sealed []bus.Delivery
 	for range 3 {
 		select {
@@ -243,8 +255,8 @@ func TestShreddedTenantsEventsOnTheBus(t *testing.T) {
 	}
 	keys := forensic.Keys(files)
 	for _, d := range sealed {
-		_, err := n.g.vault.Open(t.Context(), d.Tenant, d.Data, eventAAD(d.Tenant))
-		opens := forensic.Opens(keys, string(d.Tenant), d.Data, eventAAD(d.Tenant))
+		_, err := n.vault.Open(t.Context(), d.Tenant, d.Data, ingest.EventAAD(d.Tenant))
+		opens := forensic.Opens(keys, string(d.Tenant), d.Data, ingest.EventAAD(d.Tenant))
 		switch d.Tenant {
 		case "doomed":
 			if !errors.Is(err, vault.ErrShredded) {
@@ -260,36 +272,3 @@ func TestShreddedTenantsEventsOnTheBus(t *testing.T) {
 		}
 	}
 }
-
-// TestInboundPanicIsContained: a request that makes a platform's inbound
-// handler panic gets a 500 (the platform retries, as for any server
-// error), is counted, and the panic's value — here message text — is
-// not logged.
-func TestInboundPanicIsContained(t *testing.T) {
-	var logs strings.Builder
-	var mu sync.Mutex
-	log := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) { mu.Lock(); defer mu.Unlock(); return logs.Write(p) }), nil))
-	m := metrics.New()
-	h := countInbound(m, log, core.Slack, http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
-		panic("cannot parse: secret words")
-	}))
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest("POST", "/slack/events", strings.NewReader("{}")))
-	if rec.Code != http.StatusInternalServerError {
-		t.Fatalf("status %d, want 500", rec.Code)
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	if strings.Contains(logs.String(), "secret words") || !strings.Contains(logs.String(), "recovered from a panic") {
-		t.Fatalf("logs: %s", logs.String())
-	}
-	scrape := httptest.NewRecorder()
-	m.Handler().ServeHTTP(scrape, httptest.NewRequest("GET", "/metrics", nil))
-	if want := `parley_events_rejected_total{platform="slack",reason="panic"} 1`; !strings.Contains(scrape.Body.String(), want) {
-		t.Fatalf("metrics lack %s", want)
-	}
-}
-
-type writerFunc func([]byte) (int, error)
-
-func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

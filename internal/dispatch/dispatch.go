@@ -1,33 +1,90 @@
-package gateway
+// Package dispatch is the pipeline stage between the bus and the router
+// (see Dispatcher).
+package dispatch
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"parley/internal/bus"
+	"parley/internal/catchup"
+	"parley/internal/connector"
 	"parley/internal/core"
 	"parley/internal/delivery"
+	"parley/internal/ingest"
+	"parley/internal/router"
 	"parley/internal/store"
+	"parley/internal/vault"
 )
+
+// Options are a Dispatcher's collaborators.
+type Options struct {
+	Bus     *bus.Bus
+	Vault   *vault.Vault
+	Store   store.Store
+	Router  *router.Router
+	Catchup *catchup.Catchup
+	// DeadLetters counts events set aside, by source platform and stage.
+	DeadLetters *prometheus.CounterVec
+	Logger      *slog.Logger
+	// MaxAge is how long the bus keeps an event; a dead letter is kept no
+	// longer.
+	MaxAge time.Duration
+	// Restart makes the consumer start over at the oldest unacknowledged
+	// event (a single node with its embedded bus), so that what was in
+	// flight at a crash goes first, in order.
+	Restart bool
+	// Pending are the channels being caught up at start: their events are
+	// held back until catch-up has passed through the bus.
+	Pending []catchup.Pending
+}
+
+// Dispatcher is the pipeline stage between the bus and the router: it
+// consumes the bus, opens each event, holds back channels being caught up,
+// routes, tracks what is in flight until every destination has it, and
+// sets aside events whose handling panics.
+type Dispatcher struct {
+	o    Options
+	log  *slog.Logger
+	hold *holdback
+}
+
+// New prepares a Dispatcher; it does no I/O.
+func New(o Options) *Dispatcher {
+	return &Dispatcher{o: o, log: o.Logger, hold: newHoldback(o.Pending)}
+}
+
+// CatchupSink is catch-up's sink: it tells the holdback what to wait for
+// before publishing through in like any inbound event.
+func (g *Dispatcher) CatchupSink(in connector.Sink) connector.Sink {
+	return holdSink{Sink: in, hold: g.hold}
+}
+
+// CaughtUp is called once per channel when its catch-up has finished,
+// successfully or not: either way its live events must not wait longer.
+func (g *Dispatcher) CaughtUp(p catchup.Pending, err error) { g.hold.caughtUp(p, err) }
 
 // heartbeat is how often in-flight deliveries tell the bus they are still
 // being worked on. It must be well under the bus's AckWait (30 s).
 const heartbeat = 10 * time.Second
 
-// consume feeds the bus to the router. A bus message is acknowledged when
+// Run feeds the bus to the router until ctx ends. A bus message is acknowledged when
 // every destination has it (or has definitively failed), so a crash before
 // that redelivers it. While a destination is slow or down the message stays
 // in flight: the bus is told so regularly, and should it redeliver anyway,
 // the copy is ignored rather than queued a second time.
-func (g *Gateway) consume(ctx context.Context) {
-	if g.cfg.Bus.URL == "" {
+func (g *Dispatcher) Run(ctx context.Context) {
+	if g.o.Restart {
 		// Single node: start over at the oldest unacknowledged event so
 		// that what was in flight at a crash goes first, in order.
-		if err := g.bus.ResetConsumer(ctx); err != nil {
+		if err := g.o.Bus.ResetConsumer(ctx); err != nil {
 			g.log.Error("bus consumer reset", "err", err)
 		}
 	}
@@ -39,7 +96,7 @@ func (g *Gateway) consume(ctx context.Context) {
 	go func() { defer wg.Done(); inflight.keepAlive(stop, heartbeat) }()
 	defer func() { close(stop); wg.Wait() }()
 
-	err := g.bus.Consume(ctx, func(ctx context.Context, d bus.Delivery) {
+	err := g.o.Bus.Consume(ctx, func(ctx context.Context, d bus.Delivery) {
 		if !inflight.add(d) {
 			return // a redelivery of what is still being delivered
 		}
@@ -54,7 +111,7 @@ func (g *Gateway) consume(ctx context.Context) {
 // its way — here, in routing, or in a delivery attempt — sets the event
 // aside as a dead letter and acknowledges it, so that a poisoned event is
 // handled once instead of coming back first after every restart.
-func (g *Gateway) handle(ctx, runCtx context.Context, d bus.Delivery, inflight *inflight) {
+func (g *Dispatcher) handle(ctx, runCtx context.Context, d bus.Delivery, inflight *inflight) {
 	ack := func() {
 		inflight.remove(d.ID)
 		_ = d.Ack()
@@ -66,9 +123,9 @@ func (g *Gateway) handle(ctx, runCtx context.Context, d bus.Delivery, inflight *
 			g.setAside(ctx, d, ev, "consume", "panic while consuming", inflight)
 		}
 	}()
-	plain, err := g.vault.Open(ctx, d.Tenant, d.Data, eventAAD(d.Tenant))
+	plain, err := g.o.Vault.Open(ctx, d.Tenant, d.Data, ingest.EventAAD(d.Tenant))
 	if err != nil {
-		g.log.Error("undecryptable event dropped", "tenant", g.vault.Pseudonym(string(d.Tenant)), "err", err)
+		g.log.Error("undecryptable event dropped", "tenant", g.o.Vault.Pseudonym(string(d.Tenant)), "err", err)
 		ack()
 		return
 	}
@@ -81,11 +138,11 @@ func (g *Gateway) handle(ctx, runCtx context.Context, d bus.Delivery, inflight *
 	if ev.Tenant != d.Tenant {
 		// Sealed for d.Tenant (the seal binds it), so only a bug could
 		// get here; never route it under the other tenant.
-		g.log.Error("event dropped: its tenant differs from its bus subject's", "tenant", g.vault.Pseudonym(string(d.Tenant)))
+		g.log.Error("event dropped: its tenant differs from its bus subject's", "tenant", g.o.Vault.Pseudonym(string(d.Tenant)))
 		ack()
 		return
 	}
-	if err := g.catchup.Seen(ctx, *ev); err != nil {
+	if err := g.o.Catchup.Seen(ctx, *ev); err != nil {
 		g.log.Warn("catch-up cursor not recorded", "err", err)
 	}
 	e := *ev
@@ -98,7 +155,7 @@ func (g *Gateway) handle(ctx, runCtx context.Context, d bus.Delivery, inflight *
 				g.setAside(runCtx, d, &e, "route", "panic in routing", inflight)
 			}
 		}()
-		g.router.Route(runCtx, e, func(err error) {
+		g.o.Router.Route(runCtx, e, func(err error) {
 			if errors.Is(err, delivery.ErrPanicked) {
 				g.setAside(runCtx, d, &e, "delivery", deadLetterReason(err), inflight)
 				return
@@ -126,11 +183,11 @@ func deadLetterReason(err error) string {
 // kept it, counts it, tells the sender where the event is known, and
 // acknowledges it. If the store cannot take it, the event goes back to the
 // bus for a later try rather than being lost.
-func (g *Gateway) setAside(ctx context.Context, d bus.Delivery, ev *core.Event, stage, reason string, inflight *inflight) {
+func (g *Dispatcher) setAside(ctx context.Context, d bus.Delivery, ev *core.Event, stage, reason string, inflight *inflight) {
 	defer inflight.remove(d.ID)
 	now := time.Now()
-	err := g.store.PutDeadLetter(context.WithoutCancel(ctx), store.DeadLetter{
-		Tenant: d.Tenant, ID: d.ID, Sealed: d.Data, Reason: reason, Time: now, Expires: now.Add(g.cfg.Bus.MaxAge),
+	err := g.o.Store.PutDeadLetter(context.WithoutCancel(ctx), store.DeadLetter{
+		Tenant: d.Tenant, ID: d.ID, Sealed: d.Data, Reason: reason, Time: now, Expires: now.Add(g.o.MaxAge),
 	})
 	switch {
 	case errors.Is(err, store.ErrExists):
@@ -144,10 +201,10 @@ func (g *Gateway) setAside(ctx context.Context, d bus.Delivery, ev *core.Event, 
 		if ev != nil {
 			platform = string(ev.Source.Platform)
 		}
-		g.metrics.DeadLetters.WithLabelValues(platform, stage).Inc()
-		g.log.Warn("event set aside as a dead letter", "stage", stage, "platform", platform, "tenant", g.vault.Pseudonym(string(d.Tenant)))
+		g.o.DeadLetters.WithLabelValues(platform, stage).Inc()
+		g.log.Warn("event set aside as a dead letter", "stage", stage, "platform", platform, "tenant", g.o.Vault.Pseudonym(string(d.Tenant)))
 		if ev != nil && stage != "delivery" { // a delivery's failure was already noticed per destination
-			g.router.NotifySetAside(context.WithoutCancel(ctx), *ev)
+			g.o.Router.NotifySetAside(context.WithoutCancel(ctx), *ev)
 		}
 	}
 	_ = d.Ack()

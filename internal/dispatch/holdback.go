@@ -1,4 +1,4 @@
-package gateway
+package dispatch
 
 import (
 	"context"
@@ -136,13 +136,13 @@ func (h *holdback) flushIfReady(k holdKey, c *held) {
 // holdSink is catch-up's sink: it tells the holdback what to wait for
 // before publishing like any inbound event.
 type holdSink struct {
-	inbound
+	connector.Sink
 	hold *holdback
 }
 
 func (s holdSink) Accept(ctx context.Context, ev core.Event) error {
 	s.hold.published(ev)
-	err := s.inbound.Accept(ctx, ev)
+	err := s.Sink.Accept(ctx, ev)
 	if err != nil {
 		s.hold.unpublished(ev)
 	}
