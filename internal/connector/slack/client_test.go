@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slack-go/slack"
+
 	"parley/internal/connector"
 	slackconn "parley/internal/connector/slack"
 	"parley/internal/core"
@@ -257,5 +259,56 @@ func TestConfigValidate(t *testing.T) {
 				t.Fatalf("Validate = %v, want ok %v", err, tt.ok)
 			}
 		})
+	}
+}
+
+// TestSendFileWaitsForTheShare: Slack posts a file after
+// files.completeUploadExternal answers, so SendFile must learn the
+// message's ts from files.info, and post the file exactly once.
+func TestSendFileWaitsForTheShare(t *testing.T) {
+	e := newEnv(t)
+	fs := e.client.(connector.FileSender)
+	data := []byte("quarterly numbers")
+	ts, err := fs.SendFile(t.Context(), core.ChannelID(e.channel.ID), "", text("report"),
+		connector.File{Name: "r.txt", Size: int64(len(data)), Body: bytes.NewReader(data)})
+	if err != nil {
+		t.Fatalf("SendFile: %v", err)
+	}
+	h, err := e.userAPI(e.person.Token).GetConversationHistoryContext(t.Context(), &slack.GetConversationHistoryParameters{ChannelID: e.channel.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var shared []string
+	for _, m := range h.Messages {
+		if len(m.Files) > 0 {
+			shared = append(shared, m.Timestamp)
+		}
+	}
+	if len(shared) != 1 || shared[0] != string(ts) {
+		t.Fatalf("messages with files %v, SendFile returned %s; want exactly that one", shared, ts)
+	}
+
+	res, err := e.emuSrv.Client().Get(e.emuSrv.URL + "/_emulator/requests")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var log struct{ Requests []struct{ Method string } }
+	if err := json.NewDecoder(res.Body).Decode(&log); err != nil {
+		t.Fatal(err)
+	}
+	completes, infos := 0, 0
+	for _, c := range log.Requests {
+		switch c.Method {
+		case "files.completeUploadExternal":
+			completes++
+		case "files.info":
+			if completes > 0 {
+				infos++
+			}
+		}
+	}
+	if completes != 1 || infos == 0 {
+		t.Fatalf("%d completeUploadExternal, %d files.info after it; want 1 and the wait for the share", completes, infos)
 	}
 }

@@ -21,10 +21,11 @@ import (
 )
 
 // How long SendFile waits for Slack to record where the file was shared:
-// real Slack fills a file's shares asynchronously after
-// files.completeUploadExternal.
+// real Slack shares a file asynchronously after files.completeUploadExternal
+// answers, so the answer's shares are usually empty. Seven polls wait about
+// 13 seconds in all.
 const (
-	shareAttempts = 6
+	shareAttempts = 7
 	shareFirstGap = 100 * time.Millisecond
 )
 
@@ -90,7 +91,13 @@ func (c *Client) SendFile(ctx context.Context, ch core.ChannelID, root core.Mess
 			return ts, nil
 		}
 	}
-	return c.awaitShare(ctx, up.FileID, ch, root)
+	ts, err := c.awaitShare(ctx, up.FileID, ch, root)
+	if err != nil {
+		// Slack has the file and will post it: trying again would upload
+		// and post it a second time.
+		return "", fmt.Errorf("%w (the file was handed to Slack and is not sent again): %w", err, connector.ErrPermanent)
+	}
+	return ts, nil
 }
 
 // upload streams the bytes to the upload URL Slack handed out. The URL is

@@ -87,12 +87,20 @@ func (p *person) Upload(ctx context.Context, name string, data []byte, comment s
 	if err != nil {
 		return "", err
 	}
-	info, _, _, err := p.api.GetFileInfoContext(ctx, f.ID, 0, 0)
-	if err != nil {
-		return "", err
-	}
-	for _, sh := range append(info.Shares.Public[p.channel], info.Shares.Private[p.channel]...) {
-		return core.MessageID(sh.Ts), nil
+	// Slack shares the file a moment after the upload completes.
+	for range 100 {
+		info, _, _, err := p.api.GetFileInfoContext(ctx, f.ID, 0, 0)
+		if err != nil {
+			return "", err
+		}
+		for _, sh := range append(info.Shares.Public[p.channel], info.Shares.Private[p.channel]...) {
+			return core.MessageID(sh.Ts), nil
+		}
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
 	}
 	return "", errors.New("uploaded file not shared in the channel")
 }

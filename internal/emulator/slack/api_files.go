@@ -1,12 +1,14 @@
 package slack
 
 import (
+	"context"
 	"encoding/json"
 	"mime"
 	"net/url"
 	"path"
 	"strconv"
 	"strings"
+	"time"
 
 	"parley/internal/emulator/ids"
 )
@@ -119,32 +121,60 @@ func apiFilesCompleteUploadExternal(c *call) resp {
 		}
 	}
 	if ch != nil {
-		m := &message{user: c.tok.userID, subtype: "file_share", text: c.args["initial_comment"]}
-		if c.tok.kind == tokenBot {
-			m.botID, m.appID = c.tok.botID, c.tok.appID
-		} else {
-			m.clientMsgID = newUUID()
-		}
-		for _, f := range files {
-			m.files = append(m.files, f.id)
-		}
-		c.e.appendMessage(ch, m, root, false)
-		for _, f := range files {
-			if _, seen := f.shares[ch.id]; !seen {
-				f.shareOrder = append(f.shareOrder, ch.id)
-			}
-			f.shares[ch.id] = append(f.shares[ch.id], fileShare{ts: m.ts, threadTS: m.threadTS, channelName: ch.name, teamID: ch.team})
-		}
-		c.e.emitMessage(ch, m)
-		for _, f := range files {
-			c.e.emitFileShared(ch, f, c.tok.userID)
-		}
+		c.e.shareLater(ch.id, root, files, c.tok, c.args["initial_comment"])
 	}
 	out := make([]any, 0, len(files))
 	for _, f := range files {
 		out = append(out, c.e.renderFile(f))
 	}
 	return resp{"ok": true, "files": out}
+}
+
+// shareDelay is how long, on Slack's clock, a completed upload takes to
+// appear in its channel. Slack shares files asynchronously: the answer to
+// files.completeUploadExternal comes before the file_share message exists
+// and carries no shares, so an uploader learns the message's ts from
+// files.info (or the file_shared event) a moment later.
+const shareDelay = 300 * time.Millisecond
+
+// shareLater posts the file_share message for files in channel chID after
+// shareDelay, as the uploader behind tok, in root's thread when root is
+// set. Advancing the clock past the delay shares at once.
+func (e *Emulator) shareLater(chID string, root *message, files []*file, tok *token, comment string) {
+	e.base.Go(func(ctx context.Context) {
+		if !e.base.Clock.Sleep(ctx, shareDelay) {
+			return
+		}
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		ch := e.st.channels[chID]
+		if ch == nil {
+			return
+		}
+		m := &message{user: tok.userID, subtype: "file_share", text: comment}
+		if tok.kind == tokenBot {
+			m.botID, m.appID = tok.botID, tok.appID
+		} else {
+			m.clientMsgID = newUUID()
+		}
+		for _, f := range files {
+			m.files = append(m.files, f.id)
+		}
+		if root != nil && ch.find(root.ts) == nil {
+			root = nil // the thread went away meanwhile
+		}
+		e.appendMessage(ch, m, root, false)
+		for _, f := range files {
+			if _, seen := f.shares[ch.id]; !seen {
+				f.shareOrder = append(f.shareOrder, ch.id)
+			}
+			f.shares[ch.id] = append(f.shares[ch.id], fileShare{ts: m.ts, threadTS: m.threadTS, channelName: ch.name, teamID: ch.team})
+		}
+		e.emitMessage(ch, m)
+		for _, f := range files {
+			e.emitFileShared(ch, f, tok.userID)
+		}
+	})
 }
 
 // canSee reports whether the caller may see a file: its uploader, anyone

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"net/url"
 	"testing"
+	"time"
 
 	slackapi "github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -29,10 +31,16 @@ func TestFileUploadAndDownload(t *testing.T) {
 		t.Fatalf("UploadFileContext: %v", err)
 	}
 
-	f, _, _, err := bot.GetFileInfoContext(ctx, sum.ID, 0, 0)
-	if err != nil {
-		t.Fatalf("files.info: %v", err)
-	}
+	// Slack shares the file after completeUploadExternal answered: wait
+	// for files.info to say where, as an uploader must.
+	var f *slackapi.File
+	checkFor(t, 10*time.Second, func() bool {
+		f, _, _, err = bot.GetFileInfoContext(ctx, sum.ID, 0, 0)
+		if err != nil {
+			t.Fatalf("files.info: %v", err)
+		}
+		return len(f.Shares.Public[e.ch.ID]) > 0
+	})
 	shares := f.Shares.Public[e.ch.ID]
 	if f.Name != "report.csv" || f.Title != "Report" || f.Size != len(content) || f.Mimetype != "text/csv" || len(shares) != 1 || shares[0].Ts == "" {
 		t.Fatalf("file = %+v shares %+v", f, f.Shares)
@@ -106,4 +114,55 @@ func TestFileUploadAndDownload(t *testing.T) {
 			t.Fatalf("bot sees alice's private file: %v", err)
 		}
 	})
+}
+
+// TestCompleteUploadSharesLater: files.completeUploadExternal answers
+// before the file is in the channel (its files carry no shares); the
+// file_share message, and the share files.info reports, come after, once.
+func TestCompleteUploadSharesLater(t *testing.T) {
+	e := newEnv(t, Options{})
+	ctx := context.Background()
+	bot := e.client(e.inst.BotToken)
+	u, err := bot.GetUploadURLExternalContext(ctx, slackapi.GetUploadURLExternalParameters{FileName: "a.txt", FileSize: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.srv.Client().Post(u.UploadURL, "application/octet-stream", bytes.NewReader([]byte("hi")))
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("upload: %v %v", res, err)
+	}
+	res.Body.Close()
+	_, _, body := e.raw(t, "files.completeUploadExternal", "application/x-www-form-urlencoded",
+		url.Values{"files": {`[{"id":"` + u.FileID + `"}]`}, "channel_id": {e.ch.ID}}.Encode(),
+		map[string]string{"Authorization": "Bearer " + e.inst.BotToken})
+	files, _ := body["files"].([]any)
+	if body["ok"] != true || len(files) != 1 {
+		t.Fatalf("completeUploadExternal = %v", body)
+	}
+	if sh, _ := files[0].(map[string]any)["shares"].(map[string]any); len(sh) != 0 {
+		t.Fatalf("completeUploadExternal already reports shares %v; Slack shares asynchronously", sh)
+	}
+
+	e.advance(t, time.Second)
+	var f *slackapi.File
+	checkFor(t, 10*time.Second, func() bool {
+		f, _, _, err = bot.GetFileInfoContext(ctx, u.FileID, 0, 0)
+		return err == nil && len(f.Shares.Public[e.ch.ID]) > 0
+	})
+	h, err := bot.GetConversationHistoryContext(ctx, &slackapi.GetConversationHistoryParameters{ChannelID: e.ch.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, m := range h.Messages {
+		if m.SubType == "file_share" {
+			n++
+			if m.Timestamp != f.Shares.Public[e.ch.ID][0].Ts {
+				t.Errorf("file_share ts %s, files.info says %s", m.Timestamp, f.Shares.Public[e.ch.ID][0].Ts)
+			}
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d file_share messages, want 1", n)
+	}
 }
