@@ -142,15 +142,3 @@ func (c *Client) Delete(ctx context.Context, ch core.ChannelID, id core.MessageI
 	_, _, err := c.api.DeleteMessageContext(ctx, string(ch), string(id))
 	return mapError("chat.delete", err)
 }
-
-// React adds the bot's reaction; reacting twice is not an error.
-func (c *Client) React(ctx context.Context, ch core.ChannelID, id core.MessageID, emoji string) error {
-	err := c.api.AddReactionContext(ctx, emoji, slack.NewRefToMessage(string(ch), string(id)))
-	return mapError("reactions.add", ignoreCode(err, "already_reacted"))
-}
-
-// Unreact removes the bot's reaction; removing an absent one is not an error.
-func (c *Client) Unreact(ctx context.Context, ch core.ChannelID, id core.MessageID, emoji string) error {
-	err := c.api.RemoveReactionContext(ctx, emoji, slack.NewRefToMessage(string(ch), string(id)))
-	return mapError("reactions.remove", ignoreCode(err, "no_reaction"))
-}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -310,5 +311,56 @@ func TestSendFileWaitsForTheShare(t *testing.T) {
 	}
 	if completes != 1 || infos == 0 {
 		t.Fatalf("%d completeUploadExternal, %d files.info after it; want 1 and the wait for the share", completes, infos)
+	}
+}
+
+// TestReactMapsToSlackNames: Slack takes only names from its emoji
+// catalogue; what other platforms send (characters, names Slack lacks)
+// becomes a name Slack accepts, and Unreact takes the same one away.
+func TestReactMapsToSlackNames(t *testing.T) {
+	e := newEnv(t)
+	r := e.client.(connector.Reactor)
+	ch := core.ChannelID(e.channel.ID)
+	person := e.userAPI(e.person.Token)
+	_, ts, err := person.PostMessageContext(t.Context(), e.channel.ID, slack.MsgOptionText("react here", false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reactions := func() []string {
+		got, err := person.GetReactionsContext(t.Context(), slack.NewRefToMessage(e.channel.ID, ts), slack.NewGetReactionsParameters())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, it := range got.Reactions {
+			names = append(names, it.Name)
+		}
+		return names
+	}
+	tests := []struct {
+		name, emoji, want string
+	}{
+		{"short name", "tada", "tada"},
+		{"with colons", ":eyes:", "eyes"},
+		{"character", "🦄", "unicorn_face"},
+		{"character with skin tone", "👋🏽", "wave::skin-tone-4"},
+		{"name slack lacks", "partyparrot", "speech_balloon"},
+		{"no emoji at all", "☃☃", "speech_balloon"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := r.React(t.Context(), ch, core.MessageID(ts), tt.emoji); err != nil {
+				t.Fatalf("React(%q): %v", tt.emoji, err)
+			}
+			if got := reactions(); !slices.Equal(got, []string{tt.want}) {
+				t.Fatalf("reactions after React(%q) = %v, want [%s]", tt.emoji, got, tt.want)
+			}
+			if err := r.Unreact(t.Context(), ch, core.MessageID(ts), tt.emoji); err != nil {
+				t.Fatalf("Unreact(%q): %v", tt.emoji, err)
+			}
+			if got := reactions(); len(got) != 0 {
+				t.Fatalf("reactions after Unreact(%q) = %v", tt.emoji, got)
+			}
+		})
 	}
 }

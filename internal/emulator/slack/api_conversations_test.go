@@ -207,6 +207,9 @@ func TestReactions(t *testing.T) {
 	}{
 		{"again", func() error { return alice.AddReactionContext(ctx, "thumbsup", ref) }, "already_reacted"},
 		{"bad name", func() error { return alice.AddReactionContext(ctx, "Thumbs Up!", ref) }, "invalid_name"},
+		{"name of no emoji", func() error { return alice.AddReactionContext(ctx, "not_an_emoji_at_all", ref) }, "invalid_name"},
+		{"a character, not a name", func() error { return alice.AddReactionContext(ctx, "👍", ref) }, "invalid_name"},
+		{"remove name of no emoji", func() error { return alice.RemoveReactionContext(ctx, "not_an_emoji_at_all", ref) }, "invalid_name"},
 		{"skin tone", func() error { return alice.AddReactionContext(ctx, "wave::skin-tone-3", ref) }, ""},
 		{"remove absent", func() error { return alice.RemoveReactionContext(ctx, "heart", ref) }, "no_reaction"},
 		{"remove", func() error { return alice.RemoveReactionContext(ctx, "wave::skin-tone-3", ref) }, ""},

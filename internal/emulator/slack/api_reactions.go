@@ -1,17 +1,11 @@
 package slack
 
 import (
-	"regexp"
 	"slices"
 	"strings"
-)
 
-// emojiName is the syntax of a reaction name: Slack's emoji names are
-// lowercase letters, digits, "_", "+", "-" and "'", optionally followed by a
-// skin tone. The emulator has no emoji catalogue, so any name of that shape
-// counts as existing; real Slack also rejects unknown names with
-// invalid_name.
-var emojiName = regexp.MustCompile(`^[a-z0-9_+'\-]{1,100}(::skin-tone-[2-6])?$`)
+	"parley/internal/emoji"
+)
 
 // reactionTarget resolves channel + timestamp to a message.
 func (c *call) reactionTarget() (*channel, *message, string, resp) {
@@ -27,7 +21,9 @@ func (c *call) reactionTarget() (*channel, *message, string, resp) {
 		return nil, nil, "", errResp("message_not_found")
 	}
 	name := strings.Trim(c.args["name"], ":")
-	if !emojiName.MatchString(name) {
+	// Slack knows its standard emoji and a workspace's custom ones; any
+	// other name, a character such as "👍" included, is invalid_name.
+	if !emoji.Known(name) {
 		return nil, nil, "", errResp("invalid_name")
 	}
 	return ch, m, name, nil

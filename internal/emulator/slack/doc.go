@@ -29,7 +29,9 @@
 //     them, which would only mask connector bugs here.
 //   - Deleting a thread root that has replies leaves a "tombstone"
 //     message, as Slack does; message_deleted is still emitted.
-//   - Reaction names are checked for syntax only (no emoji catalogue).
+//   - Reaction names must be in Slack's standard emoji catalogue
+//     (internal/emoji), with an optional skin tone; workspaces have no
+//     custom emoji.
 //   - metadata is returned by history and replies only with
 //     include_all_metadata, as in Slack, and is not put in events.
 //   - Uploaded files are capped at 50 MiB and kept in memory only; the
