@@ -58,6 +58,7 @@ func (c *Connector) Install(ctx context.Context, in connector.Installation) (con
 		botID:     who.BotID,
 		appID:     who.AppID,
 		botUserID: who.UserID,
+		client:    cl,
 	}
 	if err := c.installs.Put(cl.id.team, in.Tenant, cl.id); err != nil {
 		return nil, fmt.Errorf("install slack workspace: %w", err)

@@ -72,7 +72,13 @@ type slackFile struct {
 	Mimetype           string `json:"mimetype"`
 	Size               int64  `json:"size"`
 	URLPrivateDownload string `json:"url_private_download"`
+	// FileAccess is "check_file_info" for the stubs Slack sends in Slack
+	// Connect channels: only files.info has the rest.
+	FileAccess string `json:"file_access"`
 }
+
+// fileAccessCheck marks a file stub whose details only files.info has.
+const fileAccessCheck = "check_file_info"
 
 var errNoType = errors.New("envelope has no type")
 

@@ -157,6 +157,37 @@ func shareTS(s slack.Share, ch core.ChannelID, root core.MessageID) core.Message
 	return ""
 }
 
+// resolveFiles fills in the files Slack announced as stubs ("Slack
+// Connect channels": file_access check_file_info, an ID and nothing else)
+// from files.info. A file Slack no longer shows is left out; any other
+// failure is returned, for the event to be read again later.
+func (c *Client) resolveFiles(ctx context.Context, ev *core.Event) error {
+	kept := ev.Files[:0]
+	for _, ref := range ev.Files {
+		if ref.URL != "" {
+			kept = append(kept, ref)
+			continue
+		}
+		f, _, _, err := c.api.GetFileInfoContext(ctx, string(ref.ID), 0, 0)
+		if code, ok := errorCode(err); ok && (code == "file_not_found" || code == "file_deleted") {
+			continue
+		}
+		if err != nil {
+			return mapError("files.info", err)
+		}
+		if f.URLPrivateDownload == "" {
+			continue
+		}
+		name := f.Name
+		if name == "" {
+			name = f.Title
+		}
+		kept = append(kept, core.FileRef{ID: ref.ID, Name: name, MimeType: f.Mimetype, Size: int64(f.Size), URL: f.URLPrivateDownload})
+	}
+	ev.Files = kept
+	return nil
+}
+
 // FetchFile opens a file announced in an event. The bot token is sent only
 // to the API host or a configured file host: a URL in an event is outside
 // input and must not be able to lure the token elsewhere, nor the gateway

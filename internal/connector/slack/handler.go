@@ -63,5 +63,17 @@ func (h *handler) event(w http.ResponseWriter, r *http.Request, env envelope) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
+	if id.client != nil {
+		if err := id.client.resolveFiles(r.Context(), &ev); err != nil {
+			// Slack sends the event again: files.info may answer then.
+			h.Log.Warn("slack event not relayed yet: files.info failed", "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		if ev.Kind == core.Posted && ev.Body.IsEmpty() && len(ev.Files) == 0 {
+			w.WriteHeader(http.StatusOK) // only files Slack no longer shows
+			return
+		}
+	}
 	w.WriteHeader(h.Deliver(r.Context(), ev).Status(http.StatusOK))
 }

@@ -55,9 +55,14 @@ func (c *Client) History(ctx context.Context, ch core.ChannelID, after core.Mess
 	slices.Reverse(kept)
 	events := make([]core.Event, 0, len(kept))
 	for _, m := range kept {
-		if ev, ok := c.historyEvent(ch, m); ok {
-			events = append(events, ev)
+		ev, ok := c.historyEvent(ch, m)
+		if !ok {
+			continue
 		}
+		if err := c.resolveFiles(ctx, &ev); err != nil {
+			return nil, err
+		}
+		events = append(events, ev)
 	}
 	return events, nil
 }
@@ -79,7 +84,7 @@ func (c *Client) historyEvent(ch core.ChannelID, m slack.Message) (core.Event, b
 	for _, f := range m.Files {
 		in.Files = append(in.Files, slackFile{
 			ID: f.ID, Name: f.Name, Title: f.Title, Mimetype: f.Mimetype,
-			Size: int64(f.Size), URLPrivateDownload: f.URLPrivateDownload,
+			Size: int64(f.Size), URLPrivateDownload: f.URLPrivateDownload, FileAccess: f.FileAccess,
 		})
 	}
 	env := envelope{

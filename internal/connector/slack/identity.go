@@ -10,6 +10,9 @@ type identity struct {
 	botID     string // B…: set on every message our app posts
 	appID     string // A…: the same for every workspace the app is in
 	botUserID string // U…: the bot user, author of our reactions
+	// client calls Slack for the workspace while an event is read: the
+	// files of Slack Connect stubs come from files.info.
+	client *Client
 }
 
 // ours reports whether a message was posted by this installation's app.

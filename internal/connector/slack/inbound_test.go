@@ -6,11 +6,15 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/slack-go/slack"
+
+	"parley/internal/connector"
 	"parley/internal/core"
 )
 
@@ -111,5 +115,51 @@ func TestInboundRejections(t *testing.T) {
 	}
 	if !e.events.Seen(core.Slack, e.events.Events()[0].ID) {
 		t.Fatal("the genuine delivery was not recorded as seen")
+	}
+}
+
+// TestConnectChannelFileStubs: in a Slack Connect channel Slack sends
+// files as stubs (file_access check_file_info); the connector fills them
+// in from files.info, so the file is relayed with its name, size and
+// bytes.
+func TestConnectChannelFileStubs(t *testing.T) {
+	e := newEnv(t)
+	if err := e.emu.ShareExternally(e.team.ID, e.channel.ID); err != nil {
+		t.Fatal(err)
+	}
+	content := "minutes of the joint meeting"
+	if _, err := e.userAPI(e.person.Token).UploadFileContext(t.Context(), slack.UploadFileParameters{
+		Filename: "minutes.txt", FileSize: len(content), Content: content, Channel: e.channel.ID,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var got core.Event
+	deadline := time.Now().Add(10 * time.Second)
+	for got.Kind == "" {
+		for _, ev := range e.events.Events() {
+			if ev.Kind == core.Posted && len(ev.Files) > 0 {
+				got = ev
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no file event relayed")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if len(got.Files) != 1 {
+		t.Fatalf("files %+v", got.Files)
+	}
+	f := got.Files[0]
+	if f.Name != "minutes.txt" || f.Size != int64(len(content)) || f.URL == "" {
+		t.Fatalf("file %+v: the stub was not filled in from files.info", f)
+	}
+	rc, err := e.client.(connector.FileFetcher).FetchFile(t.Context(), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(rc)
+	if err != nil || string(b) != content {
+		t.Fatalf("fetched %q, %v", b, err)
 	}
 }

@@ -150,6 +150,11 @@ func authorOf(m msgFields) core.Author {
 func fileRefs(fs []slackFile) []core.FileRef {
 	var refs []core.FileRef
 	for _, f := range fs {
+		if f.ID != "" && f.FileAccess == fileAccessCheck {
+			// A Slack Connect stub: resolveFiles asks files.info.
+			refs = append(refs, core.FileRef{ID: core.FileID(f.ID)})
+			continue
+		}
 		// Files hidden by plan limits or deleted ("tombstone") have no URL.
 		if f.ID == "" || f.URLPrivateDownload == "" {
 			continue

@@ -207,7 +207,7 @@ func apiChatUpdate(c *call) resp {
 	if fail != nil {
 		return fail
 	}
-	previous := c.e.renderMessage(m, false)
+	previous := c.e.eventMessage(ch, m)
 	m.text, m.blocks = text, blocks
 	m.editedBy, m.editedTS = c.tok.userID, c.e.newTS()
 	if meta, present, err := c.args.jsonArg("metadata"); present && err == nil {
@@ -229,7 +229,7 @@ func apiChatDelete(c *call) resp {
 	if !c.ownMessage(m) {
 		return errResp("cant_delete_message")
 	}
-	previous := c.e.renderMessage(m, false)
+	previous := c.e.eventMessage(ch, m)
 	if len(m.replies) > 0 {
 		// A thread root with replies stays as a tombstone so the thread
 		// remains readable, as in Slack.

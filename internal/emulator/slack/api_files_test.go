@@ -3,6 +3,7 @@ package slack
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"testing"
@@ -164,5 +165,52 @@ func TestCompleteUploadSharesLater(t *testing.T) {
 	}
 	if n != 1 {
 		t.Fatalf("%d file_share messages, want 1", n)
+	}
+}
+
+// TestConnectChannelSendsFileStubs: in a Slack Connect channel the
+// file_share event carries only a stub (file_access check_file_info);
+// files.info has the rest, and the channel says it is externally shared.
+func TestConnectChannelSendsFileStubs(t *testing.T) {
+	e := newEnv(t, Options{})
+	ctx := context.Background()
+	if err := e.emu.ShareExternally(e.ws.ID, e.ch.ID); err != nil {
+		t.Fatal(err)
+	}
+	alice := e.client(e.alice.Token)
+	bot := e.client(e.inst.BotToken)
+	sum, err := alice.UploadFileContext(ctx, slackapi.UploadFileParameters{
+		Filename: "plan.txt", FileSize: 4, Content: "plan", Channel: e.ch.ID,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := e.rc.waitEvent(ofType("message", "file_share"))
+	var envelope struct {
+		ExtShared bool `json:"is_ext_shared_channel"`
+	}
+	if err := json.Unmarshal(ev.body, &envelope); err != nil || !envelope.ExtShared {
+		t.Errorf("envelope is_ext_shared_channel false (%v)", err)
+	}
+	files, _ := ev.inner["files"].([]any)
+	if len(files) != 1 {
+		t.Fatalf("files = %v", ev.inner["files"])
+	}
+	stub, _ := files[0].(map[string]any)
+	if stub["id"] != sum.ID || stub["file_access"] != "check_file_info" || stub["mode"] != "file_access" {
+		t.Fatalf("file in a Slack Connect event = %v, want a check_file_info stub", stub)
+	}
+	for _, k := range []string{"url_private", "url_private_download", "name", "size"} {
+		if _, ok := stub[k]; ok {
+			t.Errorf("stub has %s", k)
+		}
+	}
+	f, _, _, err := bot.GetFileInfoContext(ctx, sum.ID, 0, 0)
+	if err != nil || f.URLPrivateDownload == "" || f.Name != "plan.txt" || f.Size != 4 {
+		t.Fatalf("files.info = %+v, %v", f, err)
+	}
+	info, err := bot.GetConversationInfoContext(ctx, &slackapi.GetConversationInfoInput{ChannelID: e.ch.ID})
+	if err != nil || !info.IsExtShared {
+		t.Fatalf("conversations.info is_ext_shared = %+v, %v", info, err)
 	}
 }

@@ -51,7 +51,7 @@ func (e *Emulator) emit(ch *channel, scope string, inner map[string]any) {
 				"enterprise_id": nil, "team_id": ch.team, "user_id": in.botUserID,
 				"is_bot": true, "is_enterprise_install": false,
 			}},
-			"is_ext_shared_channel": false,
+			"is_ext_shared_channel": ch.extShared,
 			"event_context":         "4-" + base64.RawURLEncoding.EncodeToString(ctxJSON),
 		}
 		body, err := json.Marshal(env)
@@ -64,11 +64,30 @@ func (e *Emulator) emit(ch *channel, scope string, inner map[string]any) {
 }
 
 func (e *Emulator) emitMessage(ch *channel, m *message) {
-	ev := e.renderMessage(m, false)
+	ev := e.eventMessage(ch, m)
 	ev["channel"] = ch.id
 	ev["event_ts"] = m.ts
 	ev["channel_type"] = "channel"
 	e.emit(ch, scopeMessages, ev)
+}
+
+// eventMessage is a message as events show it. In a Slack Connect channel
+// Slack leaves files out of events: each is a stub that says to ask
+// files.info.
+func (e *Emulator) eventMessage(ch *channel, m *message) map[string]any {
+	out := e.renderMessage(m, false)
+	if !ch.extShared || len(m.files) == 0 {
+		return out
+	}
+	stubs := make([]any, 0, len(m.files))
+	for _, id := range m.files {
+		stubs = append(stubs, map[string]any{
+			"id": id, "mode": "file_access", "file_access": "check_file_info",
+			"created": 0, "timestamp": 0, "user": "",
+		})
+	}
+	out["files"] = stubs
+	return out
 }
 
 // emitChanged sends message_changed: the outer ts/event_ts is the time of
@@ -78,7 +97,7 @@ func (e *Emulator) emitChanged(ch *channel, m *message, previous map[string]any)
 	e.emit(ch, scopeMessages, map[string]any{
 		"type": "message", "subtype": "message_changed", "hidden": true,
 		"channel": ch.id, "channel_type": "channel", "ts": evTS, "event_ts": evTS,
-		"message": e.renderMessage(m, false), "previous_message": previous,
+		"message": e.eventMessage(ch, m), "previous_message": previous,
 	})
 }
 

@@ -224,6 +224,22 @@ func (e *Emulator) Invite(team, channel, userID string) error {
 	return nil
 }
 
+// ShareExternally makes a channel a Slack Connect channel, shared with
+// another organisation: conversations.info says is_ext_shared, event
+// envelopes is_ext_shared_channel, and message events carry each file as
+// a stub with file_access "check_file_info" that only files.info fills
+// in, as Slack sends them there.
+func (e *Emulator) ShareExternally(team, channel string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	c := e.st.channels[channel]
+	if c == nil || c.team != team {
+		return fmt.Errorf("share %s in %s: channel_not_found", channel, team)
+	}
+	c.extShared = true
+	return nil
+}
+
 // Kick removes a member (e.g. the app's bot) from a channel, as a workspace
 // admin does; member_left_channel is sent. The Web API's conversations.kick
 // does the same for a token with the scope.

@@ -57,6 +57,7 @@ type channel struct {
 	created        int64
 	creator        string
 	isGeneral      bool
+	extShared      bool // a Slack Connect channel
 	members        []string
 	msgs           []*message // top-level and replies, in ts order
 }
