@@ -8,14 +8,30 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 
 	"parley/internal/emulator/ratelimit"
 	"parley/internal/emulator/requestlog"
 )
 
-// maxActivityBytes is Teams' bot message limit (100 KB payload); larger
-// activities get 413 MessageSizeTooBig.
+// maxActivityBytes is Teams' bot message limit: 100 KB of payload
+// measured UTF-16 encoded (learn.microsoft.com, "Format your bot
+// messages"); larger activities get 413 MessageSizeTooBig. ASCII text thus
+// counts twice its UTF-8 size, and CJK text less than its UTF-8 size.
 const maxActivityBytes = 100 * 1024
+
+// tooBig reports whether a payload is over maxActivityBytes as Teams
+// measures it: two bytes per UTF-16 code unit.
+func tooBig(body []byte) bool {
+	units := 0
+	for _, r := range string(body) {
+		units += utf16.RuneLen(r)
+		if 2*units > maxActivityBytes {
+			return true
+		}
+	}
+	return false
+}
 
 // maxConnectorBody caps what the emulator reads at all, so a hostile
 // client cannot make it buffer unbounded input.

@@ -39,7 +39,7 @@ func decodeConversationParameters(body []byte) (*conversationParameters, bool) {
 // channel (channelData.channel.id and an activity), or the bot's personal
 // chat with one person. Teams does not let bots create group chats.
 func (e *Emulator) createConversation(c *connCall) {
-	if len(c.body) > maxActivityBytes {
+	if tooBig(c.body) {
 		c.fail(http.StatusRequestEntityTooLarge, "MessageSizeTooBig", "Message size too big.")
 		return
 	}

@@ -111,7 +111,7 @@ func (c *connCall) resolveChat(ref convRef) (*chat, bool) {
 
 // readActivity checks the size limit and decodes the body.
 func (c *connCall) readActivity() (*inActivity, bool) {
-	if len(c.body) > maxActivityBytes {
+	if tooBig(c.body) {
 		c.fail(http.StatusRequestEntityTooLarge, "MessageSizeTooBig", "Message size too big.")
 		return nil, false
 	}

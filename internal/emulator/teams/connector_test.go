@@ -145,6 +145,9 @@ func TestConnectorErrors(t *testing.T) {
 		{"no type", "POST", convPath(general) + "/activities", map[string]any{"text": "x"}, 400, "MissingProperty"},
 		{"empty message", "POST", convPath(general) + "/activities", map[string]any{"type": "message"}, 400, "BadArgument"},
 		{"too big", "POST", convPath(general) + "/activities", map[string]any{"type": "message", "text": strings.Repeat("x", 101*1024)}, 413, "MessageSizeTooBig"},
+		// Teams measures UTF-16: 55 KB of ASCII is 110 KB there.
+		{"too big in UTF-16", "POST", convPath(general) + "/activities", map[string]any{"type": "message", "text": strings.Repeat("x", 55*1024)}, 413, "MessageSizeTooBig"},
+		{"edit too big in UTF-16", "PUT", convPath(general) + "/activities/" + personMsg, map[string]any{"type": "message", "text": strings.Repeat("x", 55*1024)}, 413, "MessageSizeTooBig"},
 		{"edit a person's message", "PUT", convPath(general) + "/activities/" + personMsg, map[string]any{"type": "message", "text": "x"}, 403, "Forbidden"},
 		{"delete a person's message", "DELETE", convPath(general) + "/activities/" + personMsg, nil, 403, "Forbidden"},
 		{"edit unknown", "PUT", convPath(general) + "/activities/123", map[string]any{"type": "message", "text": "x"}, 404, "NotFound"},
@@ -306,3 +309,19 @@ func TestMembersAndTeams(t *testing.T) {
 }
 
 func itoaTest(i int) string { return string(rune('A'+i/26)) + string(rune('a'+i%26)) }
+
+// TestMessageSizeCountsUTF16: Teams measures the 100 KB limit in UTF-16,
+// so 40,000 CJK characters (120 KB of UTF-8, 80 KB of UTF-16) go through
+// and 55 KB of ASCII (110 KB of UTF-16) does not.
+func TestMessageSizeCountsUTF16(t *testing.T) {
+	v := newEnv(t)
+	tok := v.botToken()
+	path := convPath(v.team.GeneralChannel.ID) + "/activities"
+	if status, _, body := v.call("POST", path, tok, map[string]any{"type": "message", "text": strings.Repeat("字", 40000)}); status != http.StatusCreated {
+		t.Fatalf("80 KB of UTF-16: %d %v, want 201", status, body)
+	}
+	v.clock.Advance(2 * time.Second)
+	if status, _, body := v.call("POST", path, tok, map[string]any{"type": "message", "text": strings.Repeat("x", 55*1024)}); status != http.StatusRequestEntityTooLarge || str(body, "error", "code") != "MessageSizeTooBig" {
+		t.Fatalf("110 KB of UTF-16: %d %v, want 413 MessageSizeTooBig", status, body)
+	}
+}

@@ -6,7 +6,7 @@
 //   - the Bot Connector at the serviceUrl (/v3/conversations…,
 //     /v3/teams/…), accepting only Connector tokens it issued, with Teams'
 //     per-bot, per-conversation limits (429 + Retry-After) and 413
-//     MessageSizeTooBig past 100 KB;
+//     MessageSizeTooBig past 100 KB of UTF-16;
 //   - the identity side: a client-credentials token endpoint per tenant
 //     (/{tenant}/oauth2/v2.0/token, plus the v2.0 OpenID configuration MSAL
 //     reads first), and the Bot Framework OpenID metadata and JWKS (keys
