@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"net/http"
@@ -24,6 +25,7 @@ import (
 	"parley/internal/connector/conformance"
 	teamsconn "parley/internal/connector/teams"
 	"parley/internal/core"
+	teamsemu "parley/internal/emulator/teams"
 	"parley/internal/richtext"
 )
 
@@ -416,4 +418,21 @@ func hasPost(r *conformance.Recorder, id core.MessageID) bool {
 		}
 	}
 	return false
+}
+
+// TestSingleTenantBotStaysHome: Entra issues a single-tenant bot tokens
+// only in its home tenant, so installing it in another tenant fails at
+// once, saying why, instead of at the first message.
+func TestSingleTenantBotStaysHome(t *testing.T) {
+	e := newEnv(t)
+	e.emu.RegisterApp(teamsemu.AppSpec{ClientID: e.bot.AppID, ClientSecret: appSecret, Name: "Parley", HomeTenant: e.tenant.ID})
+	other := e.emu.AddTenant("Elsewhere")
+	conn := teamsconn.New(e.config())
+	if _, err := conn.Install(t.Context(), connector.Installation{Tenant: "t", Workspace: core.WorkspaceID(e.tenant.ID)}); err != nil {
+		t.Fatalf("install at home: %v", err)
+	}
+	_, err := conn.Install(t.Context(), connector.Installation{Tenant: "t2", Workspace: core.WorkspaceID(other.ID)})
+	if !errors.Is(err, connector.ErrPermanent) || !strings.Contains(err.Error(), "multi-tenant") {
+		t.Fatalf("install elsewhere = %v, want a permanent error that says what to do", err)
+	}
 }

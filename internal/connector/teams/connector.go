@@ -85,6 +85,15 @@ func (c *Connector) Install(ctx context.Context, in connector.Installation) (con
 	if _, err := cl.bot.Token.Token(ctx); err != nil {
 		return nil, fmt.Errorf("install teams tenant: %w", err)
 	}
+	if c.cfg.TenantID != "" && !strings.EqualFold(c.cfg.TenantID, tenantID) {
+		// Entra gives a single-tenant app tokens in its home tenant only
+		// (AADSTS700016 elsewhere): ask now, not at the first message.
+		if _, err := cl.graph.Token.Token(ctx); err != nil {
+			return nil, fmt.Errorf("install teams tenant: the bot is registered for tenant %s only and Entra gives it no token in %s; "+
+				"make its app registration multi-tenant (and leave TenantID empty), or install a bot registered in that tenant: %w: %w",
+				c.cfg.TenantID, tenantID, connector.ErrPermanent, err)
+		}
+	}
 	if err := c.installs.Put(core.WorkspaceID(tenantID), in.Tenant, install{tenant: in.Tenant, botID: "28:" + c.cfg.AppID}); err != nil {
 		return nil, fmt.Errorf("install teams tenant: %w", err)
 	}

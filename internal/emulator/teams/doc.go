@@ -96,8 +96,10 @@
 //     (cancel: error=access_denied, error_subcode=cancel). Every emulated
 //     person may consent as an administrator. A multi-tenant app's
 //     app-only Graph tokens for a tenant other than its home need that
-//     consent (else AADSTS7000229); bots without a registration are
-//     unaffected.
+//     consent (else AADSTS7000229); a single-tenant app gets
+//     client-credentials tokens only in its home tenant (AADSTS700016
+//     elsewhere, botframework.com included). Bots without a registration
+//     are unaffected.
 //   - Every bot has an entry in the app catalog (TeamsAppID; externalId =
 //     app ID); POST /v1.0/teams/{id}/installedApps with a delegated token
 //     holding TeamsAppInstallation.ReadWriteForTeam installs it (200,

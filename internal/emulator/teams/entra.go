@@ -139,10 +139,26 @@ func (e *Emulator) consentedLocked(appID, tenant string) bool {
 	return e.entra.consents[tenant+" "+appID]
 }
 
+// singleTenantElsewhereLocked reports whether appID is registered as a
+// single-tenant app (AzureADMyOrg) and authority is not its home tenant:
+// Entra issues such an app client-credentials tokens only there. Bots
+// without a registration are not held to it.
+func (e *Emulator) singleTenantElsewhereLocked(appID, authority string) bool {
+	reg := e.entra.apps[appID]
+	if reg == nil || reg.spec.MultiTenant || reg.spec.HomeTenant == "" {
+		return false
+	}
+	return e.resolveTenantLocked(authority) != reg.spec.HomeTenant
+}
+
 // resolveTenant maps a path tenant (GUID or domain) to a tenant ID.
 func (e *Emulator) resolveTenant(authority string) string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	return e.resolveTenantLocked(authority)
+}
+
+func (e *Emulator) resolveTenantLocked(authority string) string {
 	if e.st.tenants[authority] != nil {
 		return authority
 	}

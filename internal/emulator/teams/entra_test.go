@@ -352,3 +352,39 @@ func decodeJSON(res *http.Response, v any) error {
 	defer res.Body.Close()
 	return json.NewDecoder(res.Body).Decode(v)
 }
+
+// TestSingleTenantAppTokensOnlyAtHome: Entra issues a single-tenant app
+// client-credentials tokens in its home tenant only; anywhere else,
+// botframework.com included, the app is not in the directory
+// (AADSTS700016).
+func TestSingleTenantAppTokensOnlyAtHome(t *testing.T) {
+	s := newSignin(t, "openid")
+	other := s.e.AddTenant("Fabrikam")
+	s.e.RegisterApp(AppSpec{ClientID: s.bot.AppID, ClientSecret: s.secret, Name: "Parley", HomeTenant: s.tenant.ID})
+	token := func(authority, scope string) error {
+		_, err := (&oauth2.Config{ClientID: s.bot.AppID, ClientSecret: s.secret, Endpoint: oauth2.Endpoint{TokenURL: s.srv.URL + "/" + authority + "/oauth2/v2.0/token"}}).
+			Exchange(oidc.ClientContext(s.ctx, s.client), "", oauth2.SetAuthURLParam("grant_type", "client_credentials"), oauth2.SetAuthURLParam("scope", scope))
+		return err
+	}
+	tests := []struct {
+		name, authority, scope string
+		fails                  bool
+	}{
+		{"connector token at home", s.tenant.ID, scopeConnector, false},
+		{"graph token at home", s.tenant.ID, scopeGraph, false},
+		{"connector token from botframework.com", "botframework.com", scopeConnector, true},
+		{"graph token in another tenant", other.ID, scopeGraph, true},
+		{"connector token in another tenant", other.ID, scopeConnector, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := token(tt.authority, tt.scope)
+			if !tt.fails && err != nil {
+				t.Fatalf("token: %v", err)
+			}
+			if tt.fails && !strings.Contains(retrieveError(err), "AADSTS700016") {
+				t.Fatalf("token = %v, want AADSTS700016", err)
+			}
+		})
+	}
+}

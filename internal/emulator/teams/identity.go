@@ -136,9 +136,16 @@ func (e *Emulator) serveToken(w http.ResponseWriter, r *http.Request) {
 		storedSecret = b.secret
 	}
 	consented := e.consentedLocked(clientID, tid)
+	elsewhere := e.singleTenantElsewhereLocked(clientID, tid)
 	e.mu.Unlock()
 	if b == nil {
 		aadError(w, http.StatusBadRequest, "unauthorized_client", 700016, "Application with identifier '"+emulator.Echo(clientID)+"' was not found in the directory.")
+		return
+	}
+	if elsewhere {
+		// A single-tenant app exists only in its home directory: Entra
+		// does not find it anywhere else, botframework.com included.
+		aadError(w, http.StatusBadRequest, "unauthorized_client", 700016, "Application with identifier '"+emulator.Echo(clientID)+"' was not found in the directory '"+emulator.Echo(tid)+"'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.")
 		return
 	}
 	if secret == "" || subtle.ConstantTimeCompare([]byte(secret), []byte(storedSecret)) != 1 {
