@@ -291,8 +291,11 @@ func apiMessagesDelete(c *call) (any, *apiError) {
 
 func (e *Emulator) deleteMessage(s *space, m *message, kind string) {
 	m.deleted, m.deleteTime, m.deletionType = true, e.now(), kind
+	// MessageDeletedEventData: "Only the name, createTime, and
+	// deletionMetadata fields are populated", whatever includeResource
+	// says; no sender, thread, text or deleteTime.
 	e.publish(s, "google.workspace.chat.message.v1.deleted", m.name, func(bool) any {
-		return map[string]any{"message": map[string]any{"name": m.name, "deleteTime": ts(m.deleteTime),
+		return map[string]any{"message": map[string]any{"name": m.name, "createTime": ts(m.created),
 			"deletionMetadata": map[string]any{"deletionType": kind}}}
 	})
 }

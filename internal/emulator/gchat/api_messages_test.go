@@ -221,3 +221,34 @@ func TestSpacesAndMembers(t *testing.T) {
 		t.Fatalf("page = %+v, %v", page, err)
 	}
 }
+
+// TestReplyOrFailWithNewThreadKey: REPLY_MESSAGE_OR_FAIL with a thread key
+// not used before creates a new thread under that key (Chat API,
+// MessageReplyOption); the next message with the key replies in it, and
+// only an unknown thread name fails with NOT_FOUND.
+func TestReplyOrFailWithNewThreadKey(t *testing.T) {
+	ev := newEnv(t)
+	app := ev.appService()
+	first, err := app.Spaces.Messages.Create(ev.space.Name, &chat.Message{Text: "a"}).
+		ThreadKey("incident-7").MessageReplyOption("REPLY_MESSAGE_OR_FAIL").Do()
+	if err != nil {
+		t.Fatalf("new thread key: %v", err)
+	}
+	if first.ThreadReply || first.Thread == nil || first.Thread.Name == "" {
+		t.Fatalf("first = %+v, want a new thread", first)
+	}
+	second, err := app.Spaces.Messages.Create(ev.space.Name, &chat.Message{Text: "b", Thread: &chat.Thread{ThreadKey: "incident-7"}}).
+		MessageReplyOption("REPLY_MESSAGE_OR_FAIL").Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !second.ThreadReply || second.Thread.Name != first.Thread.Name {
+		t.Fatalf("second = %+v, want a reply in %s", second, first.Thread.Name)
+	}
+	_, err = app.Spaces.Messages.Create(ev.space.Name, &chat.Message{Text: "c", Thread: &chat.Thread{Name: ev.space.Name + "/threads/nope"}}).
+		MessageReplyOption("REPLY_MESSAGE_OR_FAIL").Do()
+	var gerr *googleapi.Error
+	if !errors.As(err, &gerr) || gerr.Code != http.StatusNotFound {
+		t.Fatalf("unknown thread name = %v, want 404", err)
+	}
+}

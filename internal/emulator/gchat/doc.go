@@ -50,8 +50,12 @@
 //     the first message, whatever the new body says.
 //   - messageReplyOption unset starts a new thread and ignores
 //     thread.name/threadKey, as documented; thread keys are scoped to the
-//     caller. Message IDs are THREAD.THREAD for thread roots and
-//     THREAD.ID for replies, like real ones.
+//     caller. REPLY_MESSAGE_OR_FAIL with a thread key not used before
+//     starts a thread under it; only a thread name that is not found
+//     fails (NOT_FOUND). Message IDs are THREAD.THREAD for thread roots
+//     and THREAD.ID for replies, like real ones.
+//   - A message.v1.deleted event's message holds only name, createTime
+//     and deletionMetadata, as MessageDeletedEventData documents.
 //   - text in responses is plain text with mentions rendered "@Name";
 //     formattedText holds the markup with canonical <users/N>; annotation
 //     startIndex/length count UTF-16 code units. <users/EMAIL> and

@@ -3,7 +3,9 @@ package gchat
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -179,7 +181,16 @@ func TestWorkspaceEventsPushedInOrder(t *testing.T) {
 			t.Fatalf("push %d token: %v %v", i, claims, err)
 		}
 	}
-	_, data := decodePush(t, got[6])
+	_, data := decodePush(t, got[5])
+	deleted, _ := data["message"].(map[string]any)
+	keys := slices.Sorted(maps.Keys(deleted))
+	if !slices.Equal(keys, []string{"createTime", "deletionMetadata", "name"}) || deleted["createTime"] != m.CreateTime {
+		t.Fatalf("deleted event message = %v, want only name, createTime and deletionMetadata", deleted)
+	}
+	if md, _ := deleted["deletionMetadata"].(map[string]any); md["deletionType"] != "CREATOR_VIA_APP" {
+		t.Fatalf("deletionMetadata = %v", deleted["deletionMetadata"])
+	}
+	_, data = decodePush(t, got[6])
 	sender := data["message"].(map[string]any)["sender"].(map[string]any)
 	if sender["type"] != "BOT" || sender["name"] != ev.app.UserName {
 		t.Fatalf("app message sender = %v", sender)

@@ -97,12 +97,16 @@ func (e *Emulator) createMessage(s *space, p *principal, in createInput, cp crea
 	case "", "MESSAGE_REPLY_OPTION_UNSPECIFIED":
 		key = "" // a new thread; Chat ignores thread name and key
 	case "REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD", "REPLY_MESSAGE_OR_FAIL":
+		// REPLY_MESSAGE_OR_FAIL fails only when the thread to reply to
+		// cannot be found: a thread key not used before starts a new
+		// thread under it, as with the fallback option (Chat API,
+		// CreateMessageRequest.MessageReplyOption).
 		switch {
 		case in.Thread.Name != "" && s.threads[in.Thread.Name]:
 			thread, reply = in.Thread.Name, true
 		case key != "" && s.threadKeys[p.id()+"|"+key] != "":
 			thread, reply = s.threadKeys[p.id()+"|"+key], true
-		case cp.replyOption == "REPLY_MESSAGE_OR_FAIL":
+		case cp.replyOption == "REPLY_MESSAGE_OR_FAIL" && (in.Thread.Name != "" || key == ""):
 			return nil, errNotFound("Thread not found.")
 		}
 	default:
