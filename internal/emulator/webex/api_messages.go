@@ -7,20 +7,21 @@ import (
 
 // messageJSON is a message as /v1/messages shows it.
 type messageJSON struct {
-	ID              string   `json:"id"`
-	ParentID        string   `json:"parentId,omitempty"`
-	RoomID          string   `json:"roomId"`
-	RoomType        string   `json:"roomType"`
-	Text            string   `json:"text,omitempty"`
-	Markdown        string   `json:"markdown,omitempty"`
-	HTML            string   `json:"html,omitempty"`
-	Files           []string `json:"files,omitempty"`
-	PersonID        string   `json:"personId"`
-	PersonEmail     string   `json:"personEmail"`
-	MentionedPeople []string `json:"mentionedPeople,omitempty"`
-	MentionedGroups []string `json:"mentionedGroups,omitempty"`
-	Created         string   `json:"created"`
-	Updated         string   `json:"updated,omitempty"`
+	ID              string       `json:"id"`
+	ParentID        string       `json:"parentId,omitempty"`
+	RoomID          string       `json:"roomId"`
+	RoomType        string       `json:"roomType"`
+	Text            string       `json:"text,omitempty"`
+	Markdown        string       `json:"markdown,omitempty"`
+	HTML            string       `json:"html,omitempty"`
+	Files           []string     `json:"files,omitempty"`
+	Attachments     []attachment `json:"attachments,omitempty"`
+	PersonID        string       `json:"personId"`
+	PersonEmail     string       `json:"personEmail"`
+	MentionedPeople []string     `json:"mentionedPeople,omitempty"`
+	MentionedGroups []string     `json:"mentionedGroups,omitempty"`
+	Created         string       `json:"created"`
+	Updated         string       `json:"updated,omitempty"`
 }
 
 func (e *Emulator) renderMessage(m *message) messageJSON {
@@ -32,6 +33,7 @@ func (e *Emulator) renderMessage(m *message) messageJSON {
 		PersonID: m.person, PersonEmail: p.email,
 		MentionedPeople: m.mentioned, MentionedGroups: m.groups, Created: iso(m.created),
 	}
+	out.Attachments = m.attachments
 	for _, f := range m.files {
 		out.Files = append(out.Files, e.base.URL()+"/v1/contents/"+f)
 	}
@@ -51,8 +53,17 @@ type postInput struct {
 	Markdown string   `json:"markdown"`
 	HTML     string   `json:"html"`
 	Files    []string `json:"files"`
-	upload   *content
+	// Attachments are cards: Webex takes one Adaptive Card a message.
+	Attachments []attachment `json:"attachments"`
+	upload      *content
 }
+
+// cardType is the only attachment content type Webex accepts.
+const cardType = "application/vnd.microsoft.card.adaptive"
+
+// maxEdits is how often Webex lets a message be edited ("not more than
+// 10 times", Edit a Message).
+const maxEdits = 10
 
 func (e *Emulator) messagesCreate(c *call) (int, any) {
 	var in postInput
@@ -75,8 +86,21 @@ func (e *Emulator) messagesCreate(c *call) (int, any) {
 			return http.StatusBadRequest, apiError("Message length must be less than 7439 bytes.")
 		}
 	}
-	if in.Text == "" && in.Markdown == "" && in.HTML == "" && in.upload == nil {
-		return http.StatusBadRequest, apiError("text, markdown, html, files or attachments must be specified.")
+	// html is what Webex renders markdown to in its answers; it is no
+	// request parameter (Create a Message), so it alone posts nothing.
+	if in.Text == "" && in.Markdown == "" && in.upload == nil && len(in.Attachments) == 0 {
+		return http.StatusBadRequest, apiError("text, markdown, files or attachments must be specified.")
+	}
+	if len(in.Attachments) > 1 {
+		return http.StatusBadRequest, apiError("Only one card attachment per message is supported.")
+	}
+	for _, a := range in.Attachments {
+		if a.ContentType != cardType || len(a.Content) == 0 || a.Content[0] != '{' {
+			return http.StatusBadRequest, apiError("Attachment contentType must be " + cardType + " with a card as content.")
+		}
+	}
+	if len(in.Attachments) > 0 && in.upload != nil {
+		return http.StatusBadRequest, apiError("A message cannot have both files and attachments.")
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -97,6 +121,7 @@ func (e *Emulator) messagesCreate(c *call) (int, any) {
 	now := e.now()
 	m := &message{id: newID("MESSAGE"), room: r.id, parent: in.ParentID, person: c.who.id, created: now}
 	e.setBody(m, r, in.Text, in.Markdown)
+	m.attachments = in.Attachments
 	if in.upload != nil {
 		in.upload.room = r.id
 		e.st.contents[in.upload.id] = in.upload
@@ -190,6 +215,13 @@ func (e *Emulator) messagesEdit(c *call) (int, any) {
 	if m.person != c.who.id {
 		return http.StatusForbidden, apiError("Only the author can edit a message.")
 	}
+	if len(m.files) > 0 || len(m.attachments) > 0 {
+		return http.StatusBadRequest, apiError("Editing a message with files or attachments is currently unsupported.")
+	}
+	if m.edits >= maxEdits {
+		return http.StatusBadRequest, apiError("A message can be edited at most 10 times.")
+	}
+	m.edits++
 	m.updated = e.now()
 	e.setBody(m, r, in.Text, in.Markdown)
 	e.fireMessage(r, m, "updated")

@@ -264,3 +264,64 @@ func TestRateLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestEditRules: Webex lets a message be edited at most 10 times and not
+// at all when it has files or a card (400), and takes cards as one
+// Adaptive Card attachment; html is no request parameter (Edit a Message,
+// Create a Message).
+func TestEditRules(t *testing.T) {
+	w := newWorld(t, webexemu.Options{})
+	var m msg
+	w.do(t, w.ann.Token, "POST", "messages", map[string]string{"roomId": w.room.ID, "text": "v0"}, &m)
+	edit := func(id string) int {
+		return w.do(t, w.ann.Token, "PUT", "messages/"+id, map[string]string{"roomId": w.room.ID, "text": "again"}, nil).StatusCode
+	}
+	for i := range 10 {
+		if got := edit(m.ID); got != 200 {
+			t.Fatalf("edit %d: %d", i+1, got)
+		}
+	}
+	if got := edit(m.ID); got != 400 {
+		t.Fatalf("11th edit: %d, want 400", got)
+	}
+
+	var file msg
+	w.upload(t, w.ann.Token, w.room.ID, "see file", "a.txt", []byte("a"), &file)
+	if got := edit(file.ID); got != 400 {
+		t.Fatalf("edit of a message with a file: %d, want 400", got)
+	}
+
+	card := map[string]any{"contentType": "application/vnd.microsoft.card.adaptive",
+		"content": map[string]any{"type": "AdaptiveCard", "version": "1.3", "body": []any{map[string]any{"type": "TextBlock", "text": "hi"}}}}
+	var withCard struct {
+		ID          string `json:"id"`
+		Attachments []struct {
+			ContentType string         `json:"contentType"`
+			Content     map[string]any `json:"content"`
+		} `json:"attachments"`
+	}
+	if res := w.do(t, w.ann.Token, "POST", "messages", map[string]any{"roomId": w.room.ID, "text": "card fallback", "attachments": []any{card}}, &withCard); res.StatusCode != 200 {
+		t.Fatalf("card: %d", res.StatusCode)
+	}
+	if len(withCard.Attachments) != 1 || withCard.Attachments[0].ContentType != "application/vnd.microsoft.card.adaptive" || withCard.Attachments[0].Content["type"] != "AdaptiveCard" {
+		t.Fatalf("card message = %+v", withCard)
+	}
+	if got := edit(withCard.ID); got != 400 {
+		t.Fatalf("edit of a message with a card: %d, want 400", got)
+	}
+	bad := []struct {
+		name string
+		body map[string]any
+	}{
+		{"two cards", map[string]any{"roomId": w.room.ID, "text": "x", "attachments": []any{card, card}}},
+		{"not a card", map[string]any{"roomId": w.room.ID, "text": "x", "attachments": []any{map[string]any{"contentType": "text/html", "content": map[string]any{}}}}},
+		{"html only", map[string]any{"roomId": w.room.ID, "html": "<b>hi</b>"}},
+	}
+	for _, b := range bad {
+		t.Run(b.name, func(t *testing.T) {
+			if res := w.do(t, w.ann.Token, "POST", "messages", b.body, nil); res.StatusCode != 400 {
+				t.Fatalf("status %d, want 400", res.StatusCode)
+			}
+		})
+	}
+}

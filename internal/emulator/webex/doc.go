@@ -24,7 +24,13 @@
 //   - Editing a message (PUT /v1/messages/{id}) fires a messages "updated"
 //     webhook with the same data shape as "created". Whether real Webex does
 //     is unconfirmed (wire-facts §11); Parley's connector works either way,
-//     it only relays edits when the event arrives.
+//     it only relays edits when the event arrives. As documented, a
+//     message is edited at most 10 times, and a message with files or a
+//     card not at all (400).
+//   - Cards are one attachment of contentType
+//     application/vnd.microsoft.card.adaptive, never together with files;
+//     html is only in answers (rendered from markdown), not a request
+//     parameter.
 //   - Webhook deliveries are retried after Options.RetryDelays (default 1s,
 //     10s, 60s of the emulator's clock; Webex's own schedule is
 //     unpublished). A webhook whose deliveries failed 100 times (as the

@@ -1,6 +1,9 @@
 package webex
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // The state's records. IDs are Webex-shaped; every field is guarded by
 // Emulator.mu.
@@ -26,7 +29,15 @@ type (
 		text, markdown, html      string
 		mentioned, groups         []string
 		files                     []string // content IDs
+		attachments               []attachment
+		edits                     int
 		created, updated, deleted time.Time
+	}
+
+	// attachment is a card posted with a message, kept as sent.
+	attachment struct {
+		ContentType string          `json:"contentType"`
+		Content     json.RawMessage `json:"content"`
 	}
 
 	content struct {
