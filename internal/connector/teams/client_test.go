@@ -2,6 +2,7 @@ package teams_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -308,4 +309,105 @@ func TestHistoryEdges(t *testing.T) {
 	if _, err := hist.History(ctx, ch, "no-such-message", 10); !errors.Is(err, connector.ErrNotFound) {
 		t.Fatalf("History after an unknown message = %v, want ErrNotFound", err)
 	}
+}
+
+// memReactions is a ReactionStore in memory, standing for the database
+// that outlives a gateway restart.
+type memReactions struct {
+	mu sync.Mutex
+	m  map[string][]byte
+}
+
+func (s *memReactions) LoadReactions(_ context.Context, tenant core.TenantID, ch core.ChannelID, id core.MessageID) ([]byte, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.m[string(tenant)+"|"+string(ch)+"|"+string(id)]
+	return b, ok, nil
+}
+
+func (s *memReactions) SaveReactions(_ context.Context, tenant core.TenantID, ch core.ChannelID, id core.MessageID, state []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.m[string(tenant)+"|"+string(ch)+"|"+string(id)] = state
+	return nil
+}
+
+// TestReactionCountsSurviveRestart: the counts drawn on a message live in
+// the ReactionStore, so a gateway that restarts goes on counting in the
+// same thread card ("👍 2"), instead of drawing a second "👍 1".
+func TestReactionCountsSurviveRestart(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	h := e.harness(&textLog{})
+	ch := core.ChannelID(e.channel.ID)
+	theirs, err := h.Person.Post(ctx, "a person's message")
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := &memReactions{m: map[string][]byte{}}
+	start := func() connector.Reactor {
+		cfg := e.config()
+		cfg.Reactions = saved
+		cl, err := teamsconn.New(cfg).Install(ctx, connector.Installation{Tenant: "tenant-conformance", Workspace: core.WorkspaceID(e.tenant.ID)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cl.(connector.Reactor)
+	}
+	if err := start().React(ctx, ch, theirs, "thumbsup"); err != nil {
+		t.Fatal(err)
+	}
+	replyOf := func() core.MessageID {
+		b, ok, _ := saved.LoadReactions(ctx, "tenant-conformance", ch, theirs)
+		var st struct {
+			Reply core.MessageID `json:"reply"`
+		}
+		if !ok || json.Unmarshal(b, &st) != nil || st.Reply == "" {
+			t.Fatalf("saved state %s", b)
+		}
+		return st.Reply
+	}
+	card := replyOf()
+	if raw := replyCard(t, e, theirs, card); !strings.Contains(raw, "👍 1") {
+		t.Fatalf("thread card before the restart: %s", raw)
+	}
+
+	// The restart: a new connector and client, nothing in memory. Its
+	// limiter is new too, so Teams' per-second limit may answer 429 once.
+	after := start()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		err := after.React(ctx, ch, theirs, "thumbsup")
+		var rl *connector.RateLimitError
+		if err == nil {
+			break
+		}
+		if !errors.As(err, &rl) || time.Now().After(deadline) {
+			t.Fatal(err)
+		}
+		time.Sleep(rl.RetryAfter)
+	}
+	if got := replyOf(); got != card {
+		t.Fatalf("a second thread card %s after the restart; want %s edited", got, card)
+	}
+	if raw := replyCard(t, e, theirs, card); !strings.Contains(raw, "👍 2") {
+		t.Fatalf("thread card after the restart: %s", raw)
+	}
+}
+
+// replyCard is the card of reply id in root's thread, as Graph shows it.
+func replyCard(t *testing.T, e *env, root, id core.MessageID) string {
+	t.Helper()
+	p := e.harness(&textLog{}).Person.(*person)
+	var m chatMessage
+	if err := p.g.do(context.Background(), http.MethodGet, p.messages()+"/"+string(root)+"/replies/"+string(id), nil, &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range m.Attachments {
+		if a.Content != nil {
+			return *a.Content
+		}
+	}
+	t.Fatal("no card")
+	return ""
 }

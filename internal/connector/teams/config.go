@@ -87,6 +87,10 @@ type Config struct {
 	// zero means directory.DefaultTTL and DefaultSize (10 minutes, 5000).
 	UserCacheTTL  time.Duration
 	UserCacheSize int
+	// Reactions keeps the reaction counts drawn on Teams messages across
+	// restarts; nil keeps them in memory only (a restart starts counting
+	// afresh).
+	Reactions ReactionStore
 }
 
 func (c Config) withDefaults() Config {

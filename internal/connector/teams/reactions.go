@@ -2,7 +2,9 @@ package teams
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,11 +23,29 @@ import (
 //     in the message's thread with the same line, edited as counts change
 //     and deleted when the last reaction goes.
 //
-// The counts, and the bot's cards to redraw, live in memory only (bounded,
-// for a day). Re-reading the message instead would need Graph's protected
-// ChannelMessage.Read.All and would still not say which reactions were
-// ours. After a restart, or a day later, a reaction to a bot message is
+// The counts live in memory (bounded, for a day) and, when the Config has
+// a ReactionStore, there too, so that a restart goes on counting instead
+// of drawing "👍 1" again. Re-reading the message instead would need
+// Graph's protected ChannelMessage.Read.All and would still not say which
+// reactions were ours. The bot's cards are content and stay in memory
+// only: after a restart, or a day later, a reaction to a bot message is
 // drawn in its thread like one to a person's message.
+
+// ReactionStore keeps each message's reaction state: emoji short names,
+// counts and the ID of the thread card, never message content. Keys are
+// the client's tenant, channel and message; an implementation stores them
+// pseudonymised. Load reports false for a message never saved.
+type ReactionStore interface {
+	LoadReactions(ctx context.Context, tenant core.TenantID, ch core.ChannelID, id core.MessageID) ([]byte, bool, error)
+	SaveReactions(ctx context.Context, tenant core.TenantID, ch core.ChannelID, id core.MessageID, state []byte) error
+}
+
+// savedReactions is reactionState as a ReactionStore keeps it.
+type savedReactions struct {
+	Order  []string       `json:"order"`
+	Counts map[string]int `json:"counts"`
+	Reply  core.MessageID `json:"reply,omitempty"`
+}
 
 // reactionState is what the client shows for one message's reactions.
 type reactionState struct {
@@ -75,6 +95,12 @@ func (c *Client) changeReaction(ctx context.Context, ch core.ChannelID, id core.
 	key := msgKey{ch, id}
 	st, ok := c.reactions.Get(key)
 	if !ok {
+		var err error
+		if st, ok, err = c.loadReactions(ctx, key); err != nil {
+			return err
+		}
+	}
+	if !ok {
 		if delta < 0 {
 			return nil
 		}
@@ -94,6 +120,48 @@ func (c *Client) changeReaction(ctx context.Context, ch core.ChannelID, id core.
 		return err
 	}
 	c.reactions.Put(key, st)
+	return c.saveReactions(ctx, key, st)
+}
+
+// loadReactions reads a message's state from the ReactionStore, if any.
+func (c *Client) loadReactions(ctx context.Context, key msgKey) (*reactionState, bool, error) {
+	rs := c.conn.cfg.Reactions
+	if rs == nil {
+		return nil, false, nil
+	}
+	b, ok, err := rs.LoadReactions(ctx, c.tenant, key.ch, key.id)
+	if err != nil || !ok {
+		if err != nil {
+			err = fmt.Errorf("teams react: load reaction counts: %w", err)
+		}
+		return nil, false, err
+	}
+	var saved savedReactions
+	if err := json.Unmarshal(b, &saved); err != nil {
+		return nil, false, fmt.Errorf("teams react: saved reaction counts unreadable: %w", err)
+	}
+	st := &reactionState{counts: saved.Counts, order: saved.Order, reply: saved.Reply}
+	if st.counts == nil {
+		st.counts = map[string]int{}
+	}
+	return st, true, nil
+}
+
+// saveReactions writes st to the ReactionStore, if any. The change is
+// drawn already; a failed save only means a later restart counts from an
+// older state.
+func (c *Client) saveReactions(ctx context.Context, key msgKey, st *reactionState) error {
+	rs := c.conn.cfg.Reactions
+	if rs == nil {
+		return nil
+	}
+	b, err := json.Marshal(savedReactions{Order: st.order, Counts: st.counts, Reply: st.reply})
+	if err != nil {
+		return fmt.Errorf("teams react: encode reaction counts: %w", err)
+	}
+	if err := rs.SaveReactions(ctx, c.tenant, key.ch, key.id, b); err != nil {
+		c.conn.cfg.Logger.Warn("reaction counts not saved: a restart will count from an older state", "err", err)
+	}
 	return nil
 }
 
