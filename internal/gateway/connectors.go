@@ -9,6 +9,7 @@ import (
 	"parley/internal/connector"
 	"parley/internal/core"
 	"parley/internal/platform"
+	"parley/internal/reactionstore"
 )
 
 // mount is where a platform's inbound handler is served on the public
@@ -35,6 +36,7 @@ func (g *Gateway) addConnectors(hc *http.Client) {
 			HTTPClient: hc, Logger: g.log.With("platform", string(p.Name)),
 			AllowPrivateAddresses: g.cfg.Egress.AllowPrivateAddresses,
 			PublicURL:             strings.TrimRight(publicURL, "/"),
+			Reactions:             reactionstore.New(p.Name, g.store, g.vault),
 		})
 		g.clients.add(conn)
 		for _, m := range p.Mounts {

@@ -12,6 +12,7 @@
 package platform
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 
@@ -132,6 +133,17 @@ type Env struct {
 	// PublicURL is how platforms reach the public listener, without a
 	// trailing slash.
 	PublicURL string
+	// Reactions keeps, across restarts, the reaction state of platforms
+	// where Parley draws reactions itself (Teams); nil keeps it in memory.
+	Reactions ReactionStore
+}
+
+// ReactionStore keeps a platform's reaction state per message: emoji
+// names, counts and the IDs of the cards that show them, never content.
+// Load reports false for a message never saved.
+type ReactionStore interface {
+	LoadReactions(ctx context.Context, tenant core.TenantID, ch core.ChannelID, id core.MessageID) ([]byte, bool, error)
+	SaveReactions(ctx context.Context, tenant core.TenantID, ch core.ChannelID, id core.MessageID, state []byte) error
 }
 
 // Find returns the platform named name.

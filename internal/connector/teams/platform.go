@@ -33,6 +33,9 @@ var Platform = platform.Platform{
 	New: func(s platform.Settings, env platform.Env) connector.Connector {
 		c := configFrom(s)
 		c.AllowPrivateAddresses, c.HTTPClient, c.Logger = env.AllowPrivateAddresses, env.HTTPClient, env.Logger
+		if env.Reactions != nil {
+			c.Reactions = env.Reactions
+		}
 		return New(c)
 	},
 }
