@@ -21,7 +21,7 @@ func renderGChatBlocks(b *strings.Builder, nodes []Node) {
 func renderGChatBlock(b *strings.Builder, n Node) {
 	switch n.Kind {
 	case CodeBlock:
-		b.WriteString(fence + "\n" + safeFenceContent(n.Text) + "\n" + fence)
+		b.WriteString(fence + "\n" + inertGChatTokens(safeFenceContent(n.Text)) + "\n" + fence)
 	case Quote:
 		// Chat cannot quote: the quoted lines keep a visible prefix.
 		var inner strings.Builder
@@ -60,7 +60,7 @@ func renderGChatItem(b *strings.Builder, item Node) {
 func renderGChatInline(b *strings.Builder, n Node, flat bool) {
 	switch n.Kind {
 	case Text:
-		b.WriteString(n.Text)
+		b.WriteString(gchatText(n.Text))
 	case Bold, Italic, Strike:
 		var inner strings.Builder
 		for _, c := range n.Children {
@@ -71,7 +71,7 @@ func renderGChatInline(b *strings.Builder, n Node, flat bool) {
 		code := strings.ReplaceAll(n.Text, "`", "'")
 		code = strings.ReplaceAll(code, "\n", " ")
 		if code != "" {
-			b.WriteString("`" + code + "`")
+			b.WriteString("`" + inertGChatTokens(code) + "`")
 		}
 	case Link:
 		renderGChatLink(b, n)
@@ -80,17 +80,17 @@ func renderGChatInline(b *strings.Builder, n Node, flat bool) {
 		case strings.HasPrefix(n.ID, "users/") && id != "all" && isGChatUserID(id):
 			b.WriteString("<" + n.ID + ">")
 		default:
-			b.WriteString(mentionPlain("@", n))
+			b.WriteString(gchatText(mentionPlain("@", n)))
 		}
 	case ChannelMention:
-		b.WriteString(mentionPlain("#", n))
+		b.WriteString(gchatText(mentionPlain("#", n)))
 	case Broadcast:
 		switch n.Text {
 		case "here", "channel", "everyone":
 			b.WriteString("<" + gchatAll + ">")
 		default:
 			if n.Text != "" {
-				b.WriteString("@" + n.Text)
+				b.WriteString(gchatText("@" + n.Text))
 			}
 		}
 	case Emoji:
@@ -100,7 +100,8 @@ func renderGChatInline(b *strings.Builder, n Node, flat bool) {
 		case isEmojiName(n.Text):
 			b.WriteString(":" + n.Text + ":")
 		case n.Text != "":
-			b.WriteString(":" + n.Text + ":")
+			// Not a name Chat knows: the text as typed, inert.
+			b.WriteString(gchatText(":" + n.Text + ":"))
 		}
 	case LineBreak:
 		if flat {
@@ -120,12 +121,12 @@ func renderGChatInline(b *strings.Builder, n Node, flat bool) {
 
 // renderGChatLink writes <url|label>. The label cannot hold '>' (it would
 // end the token) or a newline, so those become harmless look-alikes; a URL
-// Chat would not read as a link is written as readable text.
+// Chat would not read as a link is written as readable, inert text.
 func renderGChatLink(b *strings.Builder, n Node) {
-	label := strings.NewReplacer("\n", " ", ">", "›", "<", "‹").Replace(plainInline(n.Children))
+	label := inertShortcodes(strings.NewReplacer("\n", " ", ">", "›", "<", "‹").Replace(plainInline(n.Children)))
 	url := strings.NewReplacer("|", "%7C", "\n", "%0A", " ", "%20", ">", "%3E", "<", "%3C").Replace(n.URL)
 	if !isURL(url) {
-		b.WriteString(linkPlain(label, n.URL))
+		b.WriteString(gchatText(linkPlain(label, n.URL)))
 		return
 	}
 	b.WriteString("<" + url)

@@ -85,7 +85,7 @@ func flattenQuotes(nodes []Node) []Node {
 func renderMrkdwnInline(b *strings.Builder, n Node, flat bool) {
 	switch n.Kind {
 	case Text:
-		b.WriteString(escapeEntities(n.Text))
+		b.WriteString(mrkdwnText(n.Text))
 	case Bold, Italic, Strike:
 		var inner strings.Builder
 		for _, c := range n.Children {
@@ -110,14 +110,14 @@ func renderMrkdwnInline(b *strings.Builder, n Node, flat bool) {
 			b.WriteString("<!" + n.Text + ">")
 		default:
 			if n.Text != "" {
-				b.WriteString("@" + escapeEntities(n.Text))
+				b.WriteString("@" + mrkdwnText(n.Text))
 			}
 		}
 	case Emoji:
 		if isEmojiName(n.Text) {
 			b.WriteString(":" + n.Text + ":")
 		} else if n.Text != "" {
-			b.WriteString(escapeEntities(":" + n.Text + ":"))
+			b.WriteString(mrkdwnText(":" + n.Text + ":"))
 		}
 	case LineBreak:
 		if flat {
@@ -167,12 +167,12 @@ func renderMrkdwnLink(b *strings.Builder, n Node) {
 	label := strings.ReplaceAll(plainInline(n.Children), "\n", " ")
 	url := strings.NewReplacer("|", "%7C", "\n", "%0A", " ", "%20").Replace(n.URL)
 	if !isURL(url) {
-		b.WriteString(escapeEntities(linkPlain(label, n.URL)))
+		b.WriteString(mrkdwnText(linkPlain(label, n.URL)))
 		return
 	}
 	b.WriteString("<" + escapeEntities(url))
 	if label != "" && label != n.URL {
-		b.WriteString("|" + escapeEntities(label))
+		b.WriteString("|" + mrkdwnText(label))
 	}
 	b.WriteString(">")
 }
@@ -184,9 +184,9 @@ func renderMention(b *strings.Builder, token, sigil string, n Node) {
 	case isSlackID(n.ID):
 		b.WriteString(token + n.ID + ">")
 	case n.Text != "":
-		b.WriteString(escapeEntities(sigil + n.Text))
+		b.WriteString(mrkdwnText(sigil + n.Text))
 	case n.ID != "":
-		b.WriteString(escapeEntities(sigil + n.ID))
+		b.WriteString(mrkdwnText(sigil + n.ID))
 	}
 }
 

@@ -49,7 +49,7 @@ func renderWebexBlocks(b *strings.Builder, nodes []Node) {
 			if n.Lang != "" && !strings.ContainsAny(n.Lang, "` \t\n") {
 				b.WriteString(n.Lang)
 			}
-			b.WriteString("\n" + safeFenceContent(n.Text) + "\n" + fence)
+			b.WriteString("\n" + inertWebexMentions(safeFenceContent(n.Text)) + "\n" + fence)
 		case Quote:
 			var inner strings.Builder
 			renderWebexBlocks(&inner, normalizeWebex(flattenQuotes(n.Children)))
@@ -168,7 +168,7 @@ func renderWebexInline(n Node, ctx inlineSet) string {
 		}
 		return "\n"
 	case Code, CodeBlock:
-		return webexCode(strings.ReplaceAll(n.Text, "\n", " "))
+		return webexCode(inertWebexMentions(strings.ReplaceAll(n.Text, "\n", " ")))
 	case Bold:
 		return webexWrap("**", n.Children, ctx&^inBold, ctx&inBold != 0)
 	case Italic:
