@@ -154,10 +154,13 @@ func firstNonEmpty(a, b string) string {
 
 // cardEscaper backslash-escapes what the card Markdown would read as
 // emphasis or a link, and breaks any "<at" so that text cannot forge a
-// mention tag.
+// mention tag. Any other '<' gets an invisible word joiner (U+2060) after
+// it: no autolink (<https://…>) or tag can start there, and a "<a" at the
+// end of one text cannot meet a "t>" at the start of the next.
 var cardEscaper = strings.NewReplacer(
 	`\`, `\\`, `*`, `\*`, `_`, `\_`, `[`, `\[`, `]`, `\]`, "`", "\\`",
 	"<at", "‹at", "<AT", "‹AT", "<At", "‹At", "<aT", "‹aT", "</", "‹/", "\r", " ",
+	"<", "<\u2060",
 )
 
 func escapeCard(s string) string { return cardEscaper.Replace(s) }

@@ -2,6 +2,7 @@ package teams
 
 import (
 	"encoding/json"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -76,4 +77,61 @@ func TestCardShowsAuthor(t *testing.T) {
 	if b, _ := json.Marshal(cm.activity()); strings.Contains(string(b), "insecure.example") {
 		t.Error("a non-https avatar reached the card")
 	}
+}
+
+// cardEscapedRE is a backslash escape, which card Markdown shows as the
+// character itself.
+var cardEscapedRE = regexp.MustCompile(`\\[!-/:-@\[-` + "`" + `{-~]`)
+
+// cardActiveRE finds what card Markdown or Teams would read as a mention
+// tag, a link or an autolink once escapes are taken out.
+var cardActiveRE = regexp.MustCompile(`(?i)<at|\]\(|<[a-z][a-z0-9+.-]*:`)
+
+// cardRawActiveRE is what Teams matches before Markdown escapes apply.
+var cardRawActiveRE = regexp.MustCompile(`(?i)<at|<[a-z][a-z0-9+.-]*:`)
+
+// checkCardInert fails if a body of text nodes renders to card text with
+// anything Teams would read as a mention or a link.
+func checkCardInert(t *testing.T, parts ...string) {
+	t.Helper()
+	var nodes []richtext.Node
+	for i, p := range parts {
+		n := richtext.Node{Kind: richtext.Text, Text: p}
+		switch i % 4 {
+		case 1:
+			n = richtext.Node{Kind: richtext.Bold, Children: []richtext.Node{n}}
+		case 2:
+			n = richtext.Node{Kind: richtext.UserMention, Text: p} // no Teams ID: shown as text
+		case 3:
+			n = richtext.Node{Kind: richtext.Code, Text: p}
+		}
+		nodes = append(nodes, n)
+	}
+	out, ms := renderCardText(richtext.Doc{Nodes: nodes})
+	if len(ms) > 0 {
+		t.Fatalf("text rendered %d mentions: %q", len(ms), out)
+	}
+	if m := cardRawActiveRE.FindString(out); m != "" {
+		t.Fatalf("text %q rendered as %q, which holds %q", parts, out, m)
+	}
+	if m := cardActiveRE.FindString(cardEscapedRE.ReplaceAllString(out, "")); m != "" {
+		t.Fatalf("text %q rendered as %q, which reads %q as markup", parts, out, m)
+	}
+}
+
+func TestCardTextNeverInjects(t *testing.T) {
+	for _, s := range []string{
+		"<users/all> <users/123> <https://example.com|x> <!channel> @here",
+		"<at>Boss</at>", "<AT>x</AT>", "[x](https://evil.example)", "<https://evil.example>", "<mailto:a@b.example>",
+	} {
+		checkCardInert(t, s)
+		for cut := 1; cut < len(s); cut++ {
+			checkCardInert(t, s[:cut], s[cut:], s[:cut], s[cut:])
+		}
+	}
+}
+
+func FuzzCardTextNeverInjects(f *testing.F) {
+	f.Add("<https://example.com|x>", "<at>", "[x](y)", "<users/all>")
+	f.Fuzz(func(t *testing.T, a, b, c, d string) { checkCardInert(t, a, b, c, d) })
 }
