@@ -36,6 +36,7 @@ type webexMessage struct {
 	PersonEmail     string   `json:"personEmail"`
 	Files           []string `json:"files"`
 	MentionedPeople []string `json:"mentionedPeople"`
+	MentionedGroups []string `json:"mentionedGroups"`
 }
 
 // webexCall calls the Webex REST API as a person.
