@@ -37,7 +37,7 @@ type handlerEnv struct {
 	now              time.Time
 }
 
-func newHandlerEnv(t *testing.T) *handlerEnv {
+func newHandlerEnv(t testing.TB) *handlerEnv {
 	t.Helper()
 	e := &handlerEnv{
 		chatKey: newTestKey(t, "chat-kid"),
@@ -79,7 +79,7 @@ func (e *handlerEnv) chatClaims() jwt.MapClaims {
 }
 
 // pushBody builds a Pub/Sub push of a Workspace Event.
-func pushBody(t *testing.T, id, typ string, data any) []byte {
+func pushBody(t testing.TB, id, typ string, data any) []byte {
 	t.Helper()
 	raw, err := json.Marshal(data)
 	if err != nil {
@@ -111,7 +111,7 @@ func created(name, text string) map[string]any {
 	}}
 }
 
-func (e *handlerEnv) do(t *testing.T, path, auth string, body []byte) *httptest.ResponseRecorder {
+func (e *handlerEnv) do(t testing.TB, path, auth string, body []byte) *httptest.ResponseRecorder {
 	t.Helper()
 	req := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body))
 	if auth != "" {

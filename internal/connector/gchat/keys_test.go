@@ -23,7 +23,7 @@ type testKey struct {
 	priv *rsa.PrivateKey
 }
 
-func newTestKey(t *testing.T, kid string) testKey {
+func newTestKey(t testing.TB, kid string) testKey {
 	t.Helper()
 	priv, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -32,7 +32,7 @@ func newTestKey(t *testing.T, kid string) testKey {
 	return testKey{kid: kid, priv: priv}
 }
 
-func (k testKey) sign(t *testing.T, claims jwt.MapClaims) string {
+func (k testKey) sign(t testing.TB, claims jwt.MapClaims) string {
 	t.Helper()
 	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
 	tok.Header["kid"] = k.kid
@@ -43,7 +43,7 @@ func (k testKey) sign(t *testing.T, claims jwt.MapClaims) string {
 	return s
 }
 
-func (k testKey) certPEM(t *testing.T) string {
+func (k testKey) certPEM(t testing.TB) string {
 	t.Helper()
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test"},
 		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
@@ -56,7 +56,7 @@ func (k testKey) certPEM(t *testing.T) string {
 
 // keyServer serves chat's x509 certs at /certs and the OIDC JWKS at /jwks
 // over TLS.
-func keyServer(t *testing.T, chatKey, oidcKey testKey) *httptest.Server {
+func keyServer(t testing.TB, chatKey, oidcKey testKey) *httptest.Server {
 	t.Helper()
 	certs := map[string]string{chatKey.kid: chatKey.certPEM(t)}
 	enc := base64.RawURLEncoding
