@@ -40,7 +40,7 @@ type keyServer struct {
 	unendorsed *rsa.PrivateKey // endorsed for another channel only
 }
 
-func newKeyServer(t *testing.T) *keyServer {
+func newKeyServer(t testing.TB) *keyServer {
 	t.Helper()
 	k := &keyServer{good: rsaKey(t), unendorsed: rsaKey(t)}
 	mux := http.NewServeMux()
@@ -68,7 +68,7 @@ func newKeyServer(t *testing.T) *keyServer {
 	return k
 }
 
-func rsaKey(t *testing.T) *rsa.PrivateKey {
+func rsaKey(t testing.TB) *rsa.PrivateKey {
 	t.Helper()
 	k, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -101,7 +101,7 @@ type authEnv struct {
 	events  *conformance.Recorder
 }
 
-func newAuthEnv(t *testing.T) *authEnv {
+func newAuthEnv(t testing.TB) *authEnv {
 	t.Helper()
 	e := newEnv(t)
 	a := &authEnv{env: e, keys: newKeyServer(t), events: conformance.NewRecorder()}
@@ -127,7 +127,7 @@ func (a *authEnv) claims() jwt.MapClaims {
 	}
 }
 
-func sign(t *testing.T, claims jwt.MapClaims, kid string, key *rsa.PrivateKey) string {
+func sign(t testing.TB, claims jwt.MapClaims, kid string, key *rsa.PrivateKey) string {
 	t.Helper()
 	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
 	tok.Header["kid"] = kid
@@ -164,7 +164,7 @@ func (a *authEnv) post(t *testing.T, authz string, body []byte) int {
 	return rec.Code
 }
 
-func mustJSON(t *testing.T, v any) []byte {
+func mustJSON(t testing.TB, v any) []byte {
 	t.Helper()
 	b, err := json.Marshal(v)
 	if err != nil {

@@ -110,7 +110,7 @@ func (e *env) config() teamsconn.Config {
 	}
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	e := &env{events: conformance.NewRecorder(), logs: &syncBuffer{}, capture: &capture{}, clock: &testClock{}}
 
