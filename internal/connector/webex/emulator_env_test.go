@@ -35,7 +35,7 @@ type env struct {
 	got     *capture
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	e := &env{events: conformance.NewRecorder(), logs: &syncBuffer{}, got: &capture{}}
 	late := &lateHandler{}
