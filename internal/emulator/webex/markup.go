@@ -21,11 +21,34 @@ var (
 	escapeRE   = regexp.MustCompile(`\\([!-/:-@\[-` + "`" + `{-~])`)
 )
 
+// mentions finds the mentions in markdown, as submatch indexes. A '<'
+// escaped with a backslash is a literal '<' in Markdown, so what follows
+// it mentions nobody.
+func mentions(markdown string) [][]int {
+	var out [][]int
+	for _, loc := range mentionRE.FindAllStringSubmatchIndex(markdown, -1) {
+		n := 0
+		for i := loc[0] - 1; i >= 0 && markdown[i] == '\\'; i-- {
+			n++
+		}
+		if n%2 == 0 {
+			out = append(out, loc)
+		}
+	}
+	return out
+}
+
 // mentionsIn resolves the people and groups markdown mentions. resolve
 // maps an email or person ID to a person ID, "" when unknown.
 func mentionsIn(markdown string, resolve func(kind, v string) string) (people, groups []string) {
 	seen := map[string]bool{}
-	for _, m := range mentionRE.FindAllStringSubmatch(markdown, -1) {
+	for _, loc := range mentions(markdown) {
+		m := make([]string, len(loc)/2)
+		for i := range m {
+			if loc[2*i] >= 0 {
+				m[i] = markdown[loc[2*i]:loc[2*i+1]]
+			}
+		}
 		if m[0] == "<@all>" {
 			if !seen["all"] {
 				groups = append(groups, "all")
@@ -44,16 +67,22 @@ func mentionsIn(markdown string, resolve func(kind, v string) string) (people, g
 // plainOf derives the text Webex shows for markdown: mentions become the
 // name, links "label (url)", emphasis markers go.
 func plainOf(markdown string) string {
-	s := mentionRE.ReplaceAllStringFunc(markdown, func(m string) string {
-		if m == "<@all>" {
-			return "All"
+	var b strings.Builder
+	last := 0
+	for _, loc := range mentions(markdown) {
+		b.WriteString(markdown[last:loc[0]])
+		switch {
+		case markdown[loc[0]:loc[1]] == "<@all>":
+			b.WriteString("All")
+		case loc[6] >= 0 && loc[7] > loc[6]:
+			b.WriteString(markdown[loc[6]:loc[7]])
+		default:
+			b.WriteString(markdown[loc[4]:loc[5]])
 		}
-		sub := mentionRE.FindStringSubmatch(m)
-		if sub[3] != "" {
-			return sub[3]
-		}
-		return sub[2]
-	})
+		last = loc[1]
+	}
+	b.WriteString(markdown[last:])
+	s := b.String()
 	s = linkRE.ReplaceAllStringFunc(s, func(m string) string {
 		sub := linkRE.FindStringSubmatch(m)
 		if sub[1] == "" || sub[1] == sub[2] {
@@ -74,7 +103,7 @@ func htmlOf(markdown string, resolve func(kind, v string) string) string {
 	var b strings.Builder
 	b.WriteString("<p>")
 	last := 0
-	for _, loc := range mentionRE.FindAllStringSubmatchIndex(markdown, -1) {
+	for _, loc := range mentions(markdown) {
 		b.WriteString(html.EscapeString(markdown[last:loc[0]]))
 		m := markdown[loc[0]:loc[1]]
 		if m == "<@all>" {
