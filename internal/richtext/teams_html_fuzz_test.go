@@ -71,6 +71,14 @@ func FuzzParseTeamsHTML(f *testing.F) {
 	for _, tc := range teamsParseCases {
 		f.Add(tc.in)
 	}
+	// Invalid UTF-8 and what HTML turns into U+FFFD (NUL, surrogate and
+	// zero references), alone and split across elements: render∘parse must
+	// settle on them too.
+	for _, s := range []string{"\xff", "\xff<b>\xfe</b>", "a\x00b", "<at>\xff</at>", "&#0;", "&#xD800;",
+		"<pre>\n\xff</pre>", "<code>\xc3</code>", "<a href=\"https://x/\xff\">\xff</a>", "<li>\xf0\x9f</li>",
+		"<b>\xc3</b>\xa9", "<i>\xc3</i><i>\xa9</i>", "\xc3<br>\xa9", "<blockquote>\xc3</blockquote>\xa9"} {
+		f.Add(s)
+	}
 	f.Fuzz(func(t *testing.T, in string) {
 		d := ParseTeamsHTML(in, teamsGoldenMentions...)
 		once, ms := RenderTeamsHTML(d)
