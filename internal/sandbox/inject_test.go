@@ -19,9 +19,9 @@ import (
 // attack is what a person types to page, ping or mislead another platform.
 const attack = "<users/all> <users/123> <https://example.com|x> <!channel> @here"
 
-// shown is text as a reader sees it: the word joiners Parley puts between
+// asShown is text as a reader sees it: the word joiners Parley puts between
 // '<' or ':' and what follows (Google Chat has no escapes) are invisible.
-func shown(s string) string { return strings.ReplaceAll(s, "\u2060", "") }
+func asShown(s string) string { return strings.ReplaceAll(s, "\u2060", "") }
 
 // markdownEscape is a Markdown backslash escape (Webex, Teams cards): the
 // reader sees the character alone.
@@ -95,7 +95,7 @@ func TestTypedMarkupStaysText(t *testing.T) {
 		if strings.Contains(m.Text, "<") {
 			t.Fatalf("Slack copy in %s has a token: %q", ws.Name, m.Text)
 		}
-		return shown(strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(m.Text)), true
+		return asShown(strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(m.Text)), true
 	}
 	destinations := []struct {
 		platform string
@@ -111,7 +111,7 @@ func TestTypedMarkupStaysText(t *testing.T) {
 				if len(m.Annotations) > 0 || strings.Contains(m.FormattedText, "<users/") || strings.Contains(m.FormattedText, "<http") {
 					t.Fatalf("Google Chat copy mentions or links: text %q, formatted %q, %d annotations", m.Text, m.FormattedText, len(m.Annotations))
 				}
-				return shown(m.Text), true
+				return asShown(m.Text), true
 			}
 			return "", false
 		}},
@@ -127,7 +127,7 @@ func TestTypedMarkupStaysText(t *testing.T) {
 					t.Fatalf("Webex copy has %q in %q", a, m.Markdown)
 				}
 				// The text starts with the author's name in bold.
-				_, body, _ := strings.Cut(shown(m.Text), ": ")
+				_, body, _ := strings.Cut(asShown(m.Text), ": ")
 				return body, true
 			}
 			return "", false
@@ -168,7 +168,7 @@ func TestTypedMarkupStaysText(t *testing.T) {
 						if a := activeMarkdown.FindString(markdownEscape.ReplaceAllString(text, "")); a != "" {
 							t.Fatalf("Teams copy has %q in %q", a, text)
 						}
-						return shown(markdownEscape.ReplaceAllString(text, "$1")), true
+						return asShown(markdownEscape.ReplaceAllString(text, "$1")), true
 					}
 				}
 			}
