@@ -38,9 +38,9 @@ func TestTypedMarkupStaysText(t *testing.T) {
 	w := startWorld(t)
 	acme, globex := w.ws("acme"), w.ws("globex")
 	acmeCh, globexCh := w.linked(acme), w.linked(globex)
-	gdom, wexOrg := w.m.Platforms.GChat.Domains[0], w.m.Platforms.Webex.Orgs[0]
+	gdom, wexOrg := w.pl.GChat.Domains[0], w.pl.Webex.Orgs[0]
 	space, room := gdom.Spaces[0].Name, wexOrg.Rooms[0].ID
-	tten := w.m.Platforms.Teams.Tenants[0]
+	tten := w.pl.Teams.Tenants[0]
 	team := tten.Teams[0]
 	teamsPath := "teams/" + url.PathEscape(team.ID) + "/channels/" + url.PathEscape(team.Channels[len(team.Channels)-1].ID) + "/messages"
 	person := func(ps []Person, name string) Person {
