@@ -14,6 +14,7 @@ import (
 
 	"parley/internal/emulator/idp"
 	"parley/internal/emulator/ids"
+	"parley/internal/emulator/rsakey"
 )
 
 // chatIssuer is who signs interaction-event tokens for project-number
@@ -32,10 +33,7 @@ type signingKey struct {
 }
 
 func newSigningKey(subject string, now time.Time) *signingKey {
-	priv, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		panic("gchat emulator: rsa key generation: " + err.Error()) // crypto/rand never fails
-	}
+	priv := rsakey.Take()
 	tmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(now.UnixNano()),
 		Subject:      pkix.Name{CommonName: subject},

@@ -1,8 +1,6 @@
 package gchat
 
 import (
-	"crypto/rand"
-	"crypto/rsa"
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
@@ -12,6 +10,7 @@ import (
 	"time"
 
 	"parley/internal/emulator/ids"
+	"parley/internal/emulator/rsakey"
 )
 
 // Domain is an emulated Google Workspace customer (one company).
@@ -147,10 +146,7 @@ func (e *Emulator) newSpace(domainName, displayName, spaceType string) *space {
 // RegisterApp creates a Chat app with a fresh service account and key.
 // Call SetBaseURL first: the key's token_uri is TokenURL() at this moment.
 func (e *Emulator) RegisterApp(spec AppSpec) App {
-	priv, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		panic("gchat emulator: rsa key generation: " + err.Error())
-	}
+	priv := rsakey.Take()
 	pkcs8, err := x509.MarshalPKCS8PrivateKey(priv)
 	if err != nil {
 		panic("gchat emulator: pkcs8: " + err.Error())

@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"parley/internal/emulator/rsakey"
 )
 
 // Signer signs ID tokens with one RS256 key and publishes it as a JWKS.
@@ -23,10 +25,7 @@ type Signer struct {
 
 func (s *Signer) init() {
 	s.once.Do(func() {
-		k, err := rsa.GenerateKey(rand.Reader, 2048)
-		if err != nil {
-			panic("idp: rsa key generation: " + err.Error()) // crypto/rand does not fail
-		}
+		k := rsakey.Take()
 		var id [16]byte
 		_, _ = rand.Read(id[:])
 		s.key, s.kid = k, hex.EncodeToString(id[:])

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"parley/internal/emulator/idp"
+	"parley/internal/emulator/rsakey"
 )
 
 // IssuerBotFramework is the iss of activity JWTs, as on the real service.
@@ -53,10 +54,7 @@ func newKeyRing(now, wall func() time.Time) *keyRing {
 // 2048-bit RSA, as Microsoft's keys; generation is lazy so New does no
 // expensive work for emulators that never sign.
 func newSigningKey(now time.Time) *signingKey {
-	priv, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		panic("teams emulator: rsa key generation: " + err.Error()) // crypto/rand cannot fail
-	}
+	priv := rsakey.Take()
 	tmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(int64(randUint64())),
 		Subject:      pkix.Name{CommonName: "login.botframework.com"},
