@@ -19,10 +19,10 @@ func (s *Store) PutCopy(ctx context.Context, c store.Copy) error {
 	if c.Key == "" {
 		return errors.New("put copy: empty key")
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO copies (tenant, idx, grp, sealed, expires) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (tenant, idx) DO UPDATE SET
-			grp = excluded.grp, sealed = excluded.sealed, expires = excluded.expires`,
-		string(c.Tenant), c.Key, c.Group, c.Sealed, nanos(c.Expires))
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Stmt(s.st.putCopy).Exec(string(c.Tenant), c.Key, c.Group, c.Sealed, nanos(c.Expires))
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("put copy: %w", err)
 	}
@@ -33,8 +33,7 @@ func (s *Store) PutCopy(ctx context.Context, c store.Copy) error {
 func (s *Store) FindCopy(ctx context.Context, tenant core.TenantID, key string) (store.Copy, error) {
 	c := store.Copy{Tenant: tenant, Key: key}
 	var expires int64
-	err := s.db.QueryRowContext(ctx, `SELECT grp, sealed, expires FROM copies
-		WHERE tenant = ? AND idx = ? AND `+live, string(tenant), key, time.Now().UnixNano()).
+	err := s.st.findCopy.QueryRowContext(ctx, string(tenant), key, time.Now().UnixNano()).
 		Scan(&c.Group, &c.Sealed, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.Copy{}, fmt.Errorf("find copy: %w", store.ErrNotFound)
@@ -48,8 +47,7 @@ func (s *Store) FindCopy(ctx context.Context, tenant core.TenantID, key string) 
 
 // GroupCopies implements store.Store.
 func (s *Store) GroupCopies(ctx context.Context, tenant core.TenantID, group string) ([]store.Copy, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT idx, sealed, expires FROM copies
-		WHERE tenant = ? AND grp = ? AND `+live+` ORDER BY idx`, string(tenant), group, time.Now().UnixNano())
+	rows, err := s.st.groupCopies.QueryContext(ctx, string(tenant), group, time.Now().UnixNano())
 	if err != nil {
 		return nil, fmt.Errorf("group copies: %w", err)
 	}

@@ -15,9 +15,10 @@ func (s *Store) PutCursor(ctx context.Context, c store.Cursor) error {
 	if c.Key == "" {
 		return errors.New("put cursor: empty key")
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO cursors (tenant, idx, sealed, updated) VALUES (?, ?, ?, ?)
-		ON CONFLICT (tenant, idx) DO UPDATE SET sealed = excluded.sealed, updated = excluded.updated`,
-		string(c.Tenant), c.Key, c.Sealed, nanos(c.Updated))
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Stmt(s.st.putCursor).Exec(string(c.Tenant), c.Key, c.Sealed, nanos(c.Updated))
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("put cursor: %w", err)
 	}
@@ -28,7 +29,7 @@ func (s *Store) PutCursor(ctx context.Context, c store.Cursor) error {
 func (s *Store) Cursor(ctx context.Context, tenant core.TenantID, key string) (store.Cursor, error) {
 	c := store.Cursor{Tenant: tenant, Key: key}
 	var updated int64
-	err := s.db.QueryRowContext(ctx, `SELECT sealed, updated FROM cursors WHERE tenant = ? AND idx = ?`, string(tenant), key).
+	err := s.st.cursor.QueryRowContext(ctx, string(tenant), key).
 		Scan(&c.Sealed, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.Cursor{}, fmt.Errorf("cursor: %w", store.ErrNotFound)

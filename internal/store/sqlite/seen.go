@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -15,14 +16,15 @@ func (s *Store) FirstSeen(ctx context.Context, key string, expires time.Time) (b
 	if key == "" {
 		return false, errors.New("first seen: empty key")
 	}
-	res, err := s.db.ExecContext(ctx, `INSERT INTO seen_marks (mark, expires) VALUES (?, ?)
-		ON CONFLICT (mark) DO UPDATE SET expires = excluded.expires
-		WHERE seen_marks.expires <> 0 AND seen_marks.expires <= ?`,
-		key, nanos(expires), time.Now().UnixNano())
-	if err != nil {
-		return false, fmt.Errorf("first seen: %w", err)
-	}
-	n, err := res.RowsAffected()
+	var n int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.Stmt(s.st.firstSeen).Exec(key, nanos(expires), time.Now().UnixNano())
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
 	if err != nil {
 		return false, fmt.Errorf("first seen: %w", err)
 	}
@@ -31,7 +33,11 @@ func (s *Store) FirstSeen(ctx context.Context, key string, expires time.Time) (b
 
 // ForgetSeen implements store.Store.
 func (s *Store) ForgetSeen(ctx context.Context, key string) error {
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM seen_marks WHERE mark = ?`, key); err != nil {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Stmt(s.st.forgetSeen).Exec(key)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("forget seen: %w", err)
 	}
 	return nil

@@ -34,7 +34,14 @@ const busyTimeout = 10 * time.Second
 // Store is the SQLite store.Store.
 type Store struct {
 	db *sql.DB
+	st stmts // the relay path's prepared statements (stmts.go)
 }
+
+// idleConns is how many connections the pool keeps open between uses. The
+// default (2) made database/sql close and reopen connections under any
+// concurrency, paying SQLite's open, the pragmas and every statement's
+// preparation again each time.
+const idleConns = 16
 
 var _ store.Store = (*Store)(nil)
 
@@ -71,16 +78,25 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
+	db.SetMaxIdleConns(idleConns)
 	s := &Store{db: db}
 	if err := s.migrate(ctx, path); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("sqlite: migrate %s: %w", path, err)
 	}
+	if err := s.prepare(ctx); err != nil {
+		s.closeStmts()
+		db.Close()
+		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
+	}
 	return s, nil
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.closeStmts()
+	return s.db.Close()
+}
 
 // tx runs fn in a write transaction, committing when it returns nil.
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
@@ -93,6 +109,11 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// write runs fn, a write of the relay path, in a transaction of its own.
+func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
+	return s.tx(ctx, fn)
 }
 
 // nanos stores a time as unix nanoseconds, the zero time as 0.

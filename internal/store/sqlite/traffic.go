@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -11,11 +12,11 @@ import (
 
 // AddTraffic implements store.Store.
 func (s *Store) AddTraffic(ctx context.Context, e store.TrafficEntry) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO traffic
-		(tenant, at, kind, src_platform, src, dst_platform, dst, size, files, outcome, attempts, latency_ms)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		string(e.Tenant), nanos(e.Time), string(e.Kind), string(e.SrcPlatform), e.Src, string(e.DstPlatform), e.Dst,
-		e.Size, e.Files, e.Outcome, e.Attempts, e.Latency.Milliseconds())
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Stmt(s.st.addTraffic).Exec(string(e.Tenant), nanos(e.Time), string(e.Kind), string(e.SrcPlatform), e.Src, string(e.DstPlatform), e.Dst,
+			e.Size, e.Files, e.Outcome, e.Attempts, e.Latency.Milliseconds())
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("add traffic: %w", err)
 	}
