@@ -3,6 +3,7 @@ package vault
 import (
 	"bytes"
 	"context"
+	"crypto/cipher"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -31,6 +32,10 @@ type slot struct {
 	plain   []byte
 	wrapped []byte // as last seen in the store, to notice re-creation
 	checked time.Time
+	// aead is AES-256-GCM under aeadOf, a data key this slot held: made
+	// once per key instead of on every seal and open (aeadFor).
+	aead   cipher.AEAD
+	aeadOf []byte
 }
 
 func (v *Vault) slot(id slotID) *slot {
@@ -66,7 +71,7 @@ func (v *Vault) loadKey(ctx context.Context, id slotID, create bool) ([]byte, er
 	for range 2 {
 		wk, err := v.storedKey(ctx, id)
 		if errors.Is(err, store.ErrNotFound) {
-			s.plain, s.wrapped = nil, nil
+			s.plain, s.wrapped, s.aead, s.aeadOf = nil, nil, nil, nil
 			if !create {
 				return nil, ErrShredded
 			}
@@ -142,4 +147,30 @@ func (v *Vault) forget(tenant core.TenantID) {
 			delete(v.slots, id)
 		}
 	}
+}
+
+// aeadFor returns AES-256-GCM under the tenant's data key (creating the
+// key when create is set), built once per key rather than per call: the
+// cipher's key schedule and GCM tables cost more than sealing a short
+// message. A key that changes (re-created after a shred, say) gets a new
+// one; a shredded key's is dropped with it.
+func (v *Vault) aeadFor(ctx context.Context, tenant core.TenantID, create bool) (cipher.AEAD, error) {
+	key, err := v.key(ctx, tenant, store.PurposeData, create)
+	if err != nil {
+		return nil, err
+	}
+	s := v.slot(slotID{tenant, store.PurposeData})
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.aead != nil && bytes.Equal(s.aeadOf, key) {
+		return s.aead, nil
+	}
+	a, err := newGCM(key)
+	if err != nil {
+		return nil, err
+	}
+	if bytes.Equal(s.plain, key) { // not forgotten meanwhile: keep it with its key
+		s.aead, s.aeadOf = a, key
+	}
+	return a, nil
 }

@@ -2,6 +2,7 @@ package vault
 
 import (
 	"context"
+	"crypto/cipher"
 	"crypto/rand"
 	"encoding/binary"
 	"errors"
@@ -61,11 +62,11 @@ func New(kek KEK, keys store.Store) *Vault {
 // purpose and ID), so a sealed value cannot be moved to another record.
 // Output: version byte, 12-byte nonce, ciphertext and tag.
 func (v *Vault) Seal(ctx context.Context, tenant core.TenantID, plaintext, aad []byte) ([]byte, error) {
-	key, err := v.key(ctx, tenant, store.PurposeData, true)
+	aead, err := v.aeadFor(ctx, tenant, true)
 	if err != nil {
 		return nil, fmt.Errorf("seal: %w", err)
 	}
-	return seal(key, tenant, plaintext, aad)
+	return sealWith(aead, tenant, plaintext, aad)
 }
 
 func seal(key []byte, tenant core.TenantID, plaintext, aad []byte) ([]byte, error) {
@@ -73,6 +74,10 @@ func seal(key []byte, tenant core.TenantID, plaintext, aad []byte) ([]byte, erro
 	if err != nil {
 		return nil, fmt.Errorf("seal: %w", err)
 	}
+	return sealWith(aead, tenant, plaintext, aad)
+}
+
+func sealWith(aead cipher.AEAD, tenant core.TenantID, plaintext, aad []byte) ([]byte, error) {
 	out := make([]byte, 1+aead.NonceSize(), 1+aead.NonceSize()+len(plaintext)+aead.Overhead())
 	out[0] = sealVersion
 	nonce := out[1:]
@@ -89,11 +94,11 @@ func (v *Vault) Open(ctx context.Context, tenant core.TenantID, sealed, aad []by
 	if len(sealed) == 0 || sealed[0] != sealVersion {
 		return nil, fmt.Errorf("open: unknown format: %w", ErrCorrupt)
 	}
-	key, err := v.key(ctx, tenant, store.PurposeData, false)
+	aead, err := v.aeadFor(ctx, tenant, false)
 	if err != nil {
 		return nil, fmt.Errorf("open: %w", err)
 	}
-	return open(key, tenant, sealed, aad)
+	return openWith(aead, tenant, sealed, aad)
 }
 
 func open(key []byte, tenant core.TenantID, sealed, aad []byte) ([]byte, error) {
@@ -103,6 +108,13 @@ func open(key []byte, tenant core.TenantID, sealed, aad []byte) ([]byte, error) 
 	aead, err := newGCM(key)
 	if err != nil {
 		return nil, fmt.Errorf("open: %w", err)
+	}
+	return openWith(aead, tenant, sealed, aad)
+}
+
+func openWith(aead cipher.AEAD, tenant core.TenantID, sealed, aad []byte) ([]byte, error) {
+	if len(sealed) == 0 || sealed[0] != sealVersion {
+		return nil, fmt.Errorf("open: unknown format: %w", ErrCorrupt)
 	}
 	n := aead.NonceSize()
 	if len(sealed) < 1+n+aead.Overhead() {

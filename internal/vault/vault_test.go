@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"parley/internal/core"
+	"parley/internal/store"
 )
 
 func coreTenant(s string) core.TenantID { return core.TenantID(s) }
@@ -221,5 +222,33 @@ func TestFirstKeyCollision(t *testing.T) {
 		if _, err := fresh.v.Open(t.Context(), "t", s, nil); err != nil {
 			t.Fatalf("value sealed by %s is under a lost key: %v", name, err)
 		}
+	}
+}
+
+// The tenant's cipher is made once per key, not per call, and goes with
+// the key when it is shredded.
+func TestCipherKeptWithItsKey(t *testing.T) {
+	e := newEnv(t)
+	sealed := e.seal(t, "a", "hello", "x")
+	s := e.v.slot(slotID{"a", store.PurposeData})
+	first := s.aead
+	if first == nil {
+		t.Fatal("no cipher kept after a seal")
+	}
+	if _, err := e.v.Open(t.Context(), "a", sealed, []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	e.seal(t, "a", "again", "x")
+	if s.aead != first {
+		t.Fatal("the cipher was made again for the same key")
+	}
+	if err := e.v.Shred(t.Context(), "a"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.v.Open(t.Context(), "a", sealed, []byte("x")); !errors.Is(err, ErrShredded) {
+		t.Fatalf("open after shred: %v", err)
+	}
+	if s := e.v.slot(slotID{"a", store.PurposeData}); s.aead != nil || s.aeadOf != nil {
+		t.Fatal("a shredded key's cipher is still held")
 	}
 }
