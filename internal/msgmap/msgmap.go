@@ -68,7 +68,8 @@ func (m *Map) put(ctx context.Context, tenant core.TenantID, original core.Messa
 		return err
 	}
 	expires := m.now().Add(m.ttl)
-	for _, e := range []entry{{Ref: original, Original: true}, cp} {
+	var copies [2]store.Copy
+	for i, e := range []entry{{Ref: original, Original: true}, cp} {
 		k, err := m.key(ctx, tenant, e.Ref)
 		if err != nil {
 			return err
@@ -81,9 +82,11 @@ func (m *Map) put(ctx context.Context, tenant core.TenantID, original core.Messa
 		if err != nil {
 			return fmt.Errorf("seal message map entry: %w", err)
 		}
-		if err := m.store.PutCopy(ctx, store.Copy{Tenant: tenant, Group: group, Key: k, Sealed: sealed, Expires: expires}); err != nil {
-			return fmt.Errorf("record message copy: %w", err)
-		}
+		copies[i] = store.Copy{Tenant: tenant, Group: group, Key: k, Sealed: sealed, Expires: expires}
+	}
+	// Both in one write: one commit to wait for, not two.
+	if err := m.store.PutCopy(ctx, copies[:]...); err != nil {
+		return fmt.Errorf("record message copy: %w", err)
 	}
 	return nil
 }

@@ -154,8 +154,9 @@ type Store interface {
 	// taken afterwards holds nothing the key-encryption key could unwrap.
 	DeleteKeys(ctx context.Context, tenant core.TenantID) error
 
-	// PutCopy inserts or replaces the copy (tenant, key).
-	PutCopy(ctx context.Context, c Copy) error
+	// PutCopy inserts or replaces each copy (tenant, key), all of them or
+	// none: the message map records a copy and its original together.
+	PutCopy(ctx context.Context, cs ...Copy) error
 	// FindCopy returns the copy with the blind index key; ErrNotFound if
 	// absent or expired.
 	FindCopy(ctx context.Context, tenant core.TenantID, key string) (Copy, error)

@@ -16,16 +16,24 @@ import (
 // expires 0 means never.
 const live = `(expires = 0 OR expires > $1)`
 
-// PutCopy implements store.Store.
-func (s *Store) PutCopy(ctx context.Context, c store.Copy) error {
-	if c.Key == "" {
-		return errors.New("put copy: empty key")
+// PutCopy implements store.Store: one round trip, one transaction.
+func (s *Store) PutCopy(ctx context.Context, cs ...store.Copy) error {
+	var b pgx.Batch
+	for _, c := range cs {
+		if c.Key == "" {
+			return errors.New("put copy: empty key")
+		}
+		b.Queue(`INSERT INTO copies (tenant, idx, grp, sealed, expires) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (tenant, idx) DO UPDATE SET
+				grp = excluded.grp, sealed = excluded.sealed, expires = excluded.expires`,
+			string(c.Tenant), c.Key, c.Group, c.Sealed, nanos(c.Expires))
 	}
-	_, err := s.pool.Exec(ctx, `INSERT INTO copies (tenant, idx, grp, sealed, expires) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (tenant, idx) DO UPDATE SET
-			grp = excluded.grp, sealed = excluded.sealed, expires = excluded.expires`,
-		string(c.Tenant), c.Key, c.Group, c.Sealed, nanos(c.Expires))
-	if err != nil {
+	if b.Len() == 0 {
+		return nil
+	}
+	// A batch sent outside a transaction runs as one implicit
+	// transaction: every copy or none.
+	if err := s.pool.SendBatch(ctx, &b).Close(); err != nil {
 		return fmt.Errorf("put copy: %w", err)
 	}
 	return nil

@@ -14,14 +14,21 @@ import (
 // live is the condition for an unexpired copy; expires 0 means never.
 const live = `(expires = 0 OR expires > ?)`
 
-// PutCopy implements store.Store.
-func (s *Store) PutCopy(ctx context.Context, c store.Copy) error {
-	if c.Key == "" {
-		return errors.New("put copy: empty key")
+// PutCopy implements store.Store: one write of the group commit.
+func (s *Store) PutCopy(ctx context.Context, cs ...store.Copy) error {
+	for _, c := range cs {
+		if c.Key == "" {
+			return errors.New("put copy: empty key")
+		}
 	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.Stmt(s.st.putCopy).Exec(string(c.Tenant), c.Key, c.Group, c.Sealed, nanos(c.Expires))
-		return err
+		st := tx.Stmt(s.st.putCopy)
+		for _, c := range cs {
+			if _, err := st.Exec(string(c.Tenant), c.Key, c.Group, c.Sealed, nanos(c.Expires)); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("put copy: %w", err)

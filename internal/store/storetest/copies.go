@@ -18,6 +18,18 @@ func testCopies(t *testing.T, s store.Store) {
 	must(t, s.PutCopy(ctx(t), store.Copy{Tenant: tenantA, Group: "g", Key: "k2", Sealed: []byte{2}})) // never expires
 	must(t, s.PutCopy(ctx(t), store.Copy{Tenant: tenantA, Group: "h", Key: "k3", Sealed: []byte{3}, Expires: later}))
 
+	// Several in one call: all or none.
+	must(t, s.PutCopy(ctx(t), store.Copy{Tenant: tenantA, Group: "m", Key: "m1", Sealed: []byte{1}}, store.Copy{Tenant: tenantA, Group: "m", Key: "m2", Sealed: []byte{2}}))
+	if m, err := s.GroupCopies(ctx(t), tenantA, "m"); err != nil || len(m) != 2 {
+		t.Fatalf("GroupCopies after putting two at once = %+v, %v", m, err)
+	}
+	if err := s.PutCopy(ctx(t), store.Copy{Tenant: tenantA, Group: "n", Key: "n1", Sealed: []byte{1}}, store.Copy{Tenant: tenantA, Group: "n"}); err == nil {
+		t.Fatal("PutCopy with an empty key succeeded")
+	}
+	if _, err := s.FindCopy(ctx(t), tenantA, "n1"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("a copy put beside a refused one was stored: %v", err)
+	}
+
 	got, err := s.FindCopy(ctx(t), tenantA, "k1")
 	must(t, err)
 	if got.Tenant != tenantA || got.Group != "g" || got.Key != "k1" || !bytes.Equal(got.Sealed, []byte{1}) || !got.Expires.Equal(later) {
