@@ -36,10 +36,9 @@ func Bench(b *testing.B, open func(b *testing.B) store.Store) {
 			return err
 		}
 		group := fmt.Sprint("group-", n)
-		for _, k := range []string{"original-", "copy-"} {
-			if err := s.PutCopy(ctx, store.Copy{Tenant: tenantA, Group: group, Key: fmt.Sprint(k, n), Sealed: sealed, Expires: later}); err != nil {
-				return err
-			}
+		if err := s.PutCopy(ctx, store.Copy{Tenant: tenantA, Group: group, Key: fmt.Sprint("original-", n), Sealed: sealed, Expires: later},
+			store.Copy{Tenant: tenantA, Group: group, Key: fmt.Sprint("copy-", n), Sealed: sealed, Expires: later}); err != nil {
+			return err
 		}
 		return s.AddTraffic(ctx, store.TrafficEntry{Tenant: tenantA, Time: time.Now(), Kind: core.Posted, SrcPlatform: core.Slack, Src: "src",
 			DstPlatform: core.Slack, Dst: "dst", Size: 120, Outcome: "delivered", Attempts: 1, Latency: 40 * time.Millisecond})
