@@ -42,11 +42,21 @@ type BenchResult struct {
 	Elapsed       time.Duration
 	PerSecond     float64
 	P50, P99, Max time.Duration
+	// CPU is the CPU time the whole process used while the messages were
+	// relayed (gateway, emulators and the posting people alike), divided
+	// by the messages; PeakRSS is the process's peak resident set.
+	CPUPerMessage time.Duration
+	PeakRSS       int64
 }
 
 func (r BenchResult) String() string {
-	return fmt.Sprintf("%d messages over %d channel pairs in %s: %.0f msg/s, latency p50 %s p99 %s max %s",
+	s := fmt.Sprintf("%d messages over %d channel pairs in %s: %.0f msg/s, latency p50 %s p99 %s max %s",
 		r.Messages, r.Channels, r.Elapsed.Round(time.Millisecond), r.PerSecond, r.P50.Round(100*time.Microsecond), r.P99.Round(100*time.Microsecond), r.Max.Round(100*time.Microsecond))
+	if r.CPUPerMessage > 0 {
+		s += fmt.Sprintf("; CPU %s per message (whole process: gateway, emulators and senders), peak RSS %d MiB",
+			r.CPUPerMessage.Round(time.Microsecond), r.PeakRSS>>20)
+	}
+	return s
 }
 
 // benchPerChannel keeps each channel inside Slack's chat.postMessage burst
@@ -100,6 +110,7 @@ func Relay(ctx context.Context, sb *sandbox.Sandbox, o BenchOptions) (BenchResul
 
 	pool := sb.CAPool()
 	run := randomHex(4)
+	cpu0, _ := processUsage()
 	sent := make([]time.Time, o.Messages)
 	jobs := make(chan int)
 	errs := make(chan error, o.Concurrency)
@@ -159,12 +170,14 @@ feed:
 			last = at
 		}
 	}
+	cpu1, peak := processUsage()
 	slices.Sort(lat)
 	elapsed := last.Sub(start)
 	return BenchResult{
 		Messages: o.Messages, Channels: len(pairs), Elapsed: elapsed,
 		PerSecond: float64(o.Messages) / elapsed.Seconds(),
 		P50:       lat[len(lat)/2], P99: lat[(len(lat)*99)/100], Max: lat[len(lat)-1],
+		CPUPerMessage: (cpu1 - cpu0) / time.Duration(o.Messages), PeakRSS: peak,
 	}, nil
 }
 

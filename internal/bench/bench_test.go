@@ -25,5 +25,6 @@ func BenchmarkRelay(b *testing.B) {
 	b.ReportMetric(res.PerSecond, "msgs/s")
 	b.ReportMetric(float64(res.P50)/float64(time.Millisecond), "p50-ms")
 	b.ReportMetric(float64(res.P99)/float64(time.Millisecond), "p99-ms")
+	b.ReportMetric(float64(res.CPUPerMessage)/float64(time.Microsecond), "cpu-µs/msg")
 	b.Logf("%s", res)
 }
