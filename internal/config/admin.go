@@ -62,10 +62,21 @@ func weakToken(v string) string {
 	if isPlaceholder(v) {
 		return "looks like a placeholder"
 	}
+	// A word carries no randomness, so it is what is left without the
+	// words that must be strong. A random token may hold one by chance
+	// ("token" or "admin" in base64, about one in 400,000 generated): the rest of it
+	// still is.
+	rest, found := l, ""
 	for _, w := range placeholderWords {
-		if strings.Contains(l, w) {
-			return fmt.Sprintf("contains %q, so it looks like a placeholder or a chosen word", w)
+		if strings.Contains(rest, w) {
+			if found == "" {
+				found = w
+			}
+			rest = strings.ReplaceAll(rest, w, "")
 		}
+	}
+	if found != "" && tokenBits(rest) < minAdminTokenBits {
+		return fmt.Sprintf("contains %q, so it looks like a placeholder or a chosen word", found)
 	}
 	if bits := tokenBits(v); bits < minAdminTokenBits {
 		return fmt.Sprintf("is too predictable (about %.0f bits of randomness by a conservative estimate, fewer than %d)", bits, minAdminTokenBits)
