@@ -17,7 +17,7 @@ import (
 // Change says what changed, so running nodes reload only that.
 type Change struct {
 	Tenant core.TenantID `json:"tenant"`
-	// What is "links" or "workspaces".
+	// What is "links", "workspaces" or "policies".
 	What string `json:"what"`
 }
 
@@ -29,7 +29,8 @@ type Notifier func(ctx context.Context, c Change) error
 type Options struct {
 	Store store.Store
 	Vault *vault.Vault
-	// Notify is called after every change of links or workspaces.
+	// Notify is called after every change of links, workspaces or
+	// policies.
 	Notify Notifier
 	// BootstrapToken is the installation operator's credential from the
 	// config (admin.token); empty disables it.

@@ -50,6 +50,8 @@ var expected = map[string][]string{
 	"PATCH tenants/{tenant}/roles/{person}":                     {"owner", "admin"},
 	"DELETE tenants/{tenant}/roles/{person}":                    {"owner", "admin"},
 	"GET tenants/{tenant}/config.yaml":                          {"owner", "admin"},
+	"GET tenants/{tenant}/policies":                             {"owner", "admin", "auditor"},
+	"PUT tenants/{tenant}/policies":                             {"owner", "admin"},
 }
 
 func TestRouteTableIsTheExpectedTable(t *testing.T) {
@@ -154,6 +156,8 @@ func (e *env) request(rt Route, c caller, tn core.TenantID, n int) (string, any)
 		body = RolePatch{Role: "auditor"}
 	case "POST tokens":
 		body = TokenIn{}
+	case "PUT tenants/{tenant}/policies":
+		body = map[string]any{"links": map[string]any{"L1": map[string]any{"rules": []any{map[string]any{"detector": "payment_card", "action": "block"}}}}}
 	}
 	return p, body
 }

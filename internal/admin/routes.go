@@ -9,6 +9,7 @@ var (
 	trafficReader = []Role{Owner, Admin, Auditor}
 	auditReader   = []Role{Owner, Auditor}
 	peopleAdmins  = []Role{Owner, Admin}
+	policyReaders = []Role{Owner, Admin, Auditor}
 )
 
 // table is every endpoint of the API. Add an endpoint here and nowhere
@@ -55,6 +56,8 @@ func (a *API) table() []Route {
 		op(Route{Method: http.MethodPost, Path: "tenants/{tenant}/roles", Summary: "Give a person (by email) a role", Access: Tenant(peopleAdmins...), Action: "role.assign", Status: http.StatusCreated}, a.assignRole),
 		op(Route{Method: http.MethodPatch, Path: "tenants/{tenant}/roles/{person}", Summary: "Change a person's role", Access: Tenant(peopleAdmins...), Action: "role.change"}, a.changeRole),
 		op(Route{Method: http.MethodDelete, Path: "tenants/{tenant}/roles/{person}", Summary: "Revoke a person's role (and with it what their tokens can do)", Access: Tenant(peopleAdmins...), Action: "role.revoke", Status: http.StatusNoContent}, a.revokeRole),
+		op(Route{Method: http.MethodGet, Path: "tenants/{tenant}/policies", Summary: "The tenant's policies: file sharing, restricted people, content rules and limits, per link", Access: Tenant(policyReaders...)}, a.getPolicies),
+		op(Route{Method: http.MethodPut, Path: "tenants/{tenant}/policies", Summary: "Replace the tenant's policies: live on every node at once", Access: Tenant(peopleAdmins...), Action: "policy.update"}, a.putPolicies),
 		op(Route{Method: http.MethodGet, Path: "tenants/{tenant}/config.yaml", Summary: "The tenant's current state as a config-file section", Access: Tenant(peopleAdmins...), ContentType: "application/yaml"}, a.exportConfig),
 	}
 }

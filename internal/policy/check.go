@@ -19,7 +19,7 @@ type Set struct {
 }
 
 type compiled struct {
-	files      Files
+	files      FilePolicy
 	restricted map[string]bool
 	rules      []compiledRule
 	limits     *Limits
@@ -47,7 +47,7 @@ func Compile(d Document) (*Set, error) {
 	return s, nil
 }
 
-func compileLink(l Link) (*compiled, error) {
+func compileLink(l LinkPolicy) (*compiled, error) {
 	c := &compiled{restricted: map[string]bool{}, limits: l.Limits}
 	if l.Files != nil {
 		c.files = *l.Files

@@ -14,21 +14,21 @@ import (
 // replaces it. Tenant, if set, applies to every link in addition to the
 // link's own entry; where both say something the stricter wins.
 type Document struct {
-	Tenant       *Link           `json:"tenant,omitempty"`
-	Links        map[string]Link `json:"links"`
-	AlertWebhook string          `json:"alert_webhook,omitempty"`
+	Tenant       *LinkPolicy           `json:"tenant,omitempty"`
+	Links        map[string]LinkPolicy `json:"links"`
+	AlertWebhook string                `json:"alert_webhook,omitempty"`
 }
 
-// Link is the policy of one link (or, as Document.Tenant, of all).
-type Link struct {
-	Files            *Files   `json:"files,omitempty"`
-	RestrictedPeople []string `json:"restricted_people,omitempty"`
-	Rules            []Rule   `json:"rules,omitempty"`
-	Limits           *Limits  `json:"limits,omitempty"`
+// LinkPolicy is the policy of one link (or, as Document.Tenant, of all).
+type LinkPolicy struct {
+	Files            *FilePolicy `json:"files,omitempty"`
+	RestrictedPeople []string    `json:"restricted_people,omitempty"`
+	Rules            []Rule      `json:"rules,omitempty"`
+	Limits           *Limits     `json:"limits,omitempty"`
 }
 
-// Files says which files may cross. Absent fields allow.
-type Files struct {
+// FilePolicy says which files may cross. Absent fields allow.
+type FilePolicy struct {
 	// Enabled false stops every file.
 	Enabled *bool `json:"enabled,omitempty"`
 	// Guests false stops files posted by guest accounts.
@@ -105,7 +105,7 @@ func (d *Document) Validate(links []string) error {
 		known[l] = true
 	}
 	if d.Links == nil {
-		d.Links = map[string]Link{}
+		d.Links = map[string]LinkPolicy{}
 	}
 	if d.Tenant != nil {
 		if err := d.Tenant.validate("tenant"); err != nil {
@@ -130,7 +130,7 @@ func (d *Document) Validate(links []string) error {
 	return nil
 }
 
-func (l *Link) validate(at string) error {
+func (l *LinkPolicy) validate(at string) error {
 	if f := l.Files; f != nil {
 		if f.MaxBytes < 0 {
 			return invalid("%s.files.max_bytes: want 0 (no limit) or more", at)

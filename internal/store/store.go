@@ -107,8 +107,8 @@ type Store interface {
 	// Tenants lists every tenant, ordered by ID.
 	Tenants(ctx context.Context) ([]Tenant, error)
 	// DeleteTenant removes the tenant and every row it owns: workspaces,
-	// links, message-map copies, keys, role assignments and its audit
-	// chain. Deleting an absent tenant is not an
+	// links, message-map copies, keys, role assignments, its policy and
+	// its audit chain. Deleting an absent tenant is not an
 	// error, so an interrupted erasure can simply be run again.
 	DeleteTenant(ctx context.Context, id core.TenantID) error
 
@@ -241,6 +241,14 @@ type Store interface {
 	// PurgeAudit destroys the chain's entries with Seq < before and reports
 	// how many went.
 	PurgeAudit(ctx context.Context, tenant core.TenantID, before int64) (int, error)
+
+	// PutPolicy inserts or replaces the tenant's policy; ErrNotFound if
+	// the tenant does not exist.
+	PutPolicy(ctx context.Context, p Policy) error
+	// Policy returns the tenant's policy; ErrNotFound if it has none.
+	Policy(ctx context.Context, tenant core.TenantID) (Policy, error)
+	// AllPolicies lists every tenant's policy, for the router.
+	AllPolicies(ctx context.Context) ([]Policy, error)
 
 	// Close releases the database.
 	Close() error

@@ -79,6 +79,7 @@ func (s *Store) DeleteTenant(ctx context.Context, id core.TenantID) error {
 			`DELETE FROM dead_letters WHERE tenant = $1`,
 			`DELETE FROM roles WHERE tenant = $1`,
 			`DELETE FROM audit_log WHERE tenant = $1`,
+			`DELETE FROM policies WHERE tenant = $1`,
 			`DELETE FROM link_channels WHERE tenant = $1`,
 			`DELETE FROM links WHERE tenant = $1`,
 			`DELETE FROM workspaces WHERE tenant = $1`,

@@ -85,6 +85,7 @@ func (s *Store) DeleteTenant(ctx context.Context, id core.TenantID) error {
 			`DELETE FROM dead_letters WHERE tenant = ?`,
 			`DELETE FROM roles WHERE tenant = ?`,
 			`DELETE FROM audit_log WHERE tenant = ?`,
+			`DELETE FROM policies WHERE tenant = ?`,
 			`DELETE FROM link_channels WHERE tenant = ?`,
 			`DELETE FROM links WHERE tenant = ?`,
 			`DELETE FROM workspaces WHERE tenant = ?`,

@@ -30,8 +30,10 @@ var TextColumns = map[string]bool{
 	"access_tokens.hash": true, "access_tokens.id": true, "access_tokens.kind": true, "access_tokens.person": true, "access_tokens.provider": true,
 	"audit_log.tenant": true, "audit_log.actor": true, "audit_log.role": true, "audit_log.action": true,
 	"audit_log.target": true, "audit_log.outcome": true, "audit_log.prev": true, "audit_log.mac": true,
+	// Governance: the policy document is sealed (it names people).
+	"policies.tenant": true,
 }
 
 // SealedColumns hold bytes sealed by the vault; a back end stores them as
 // binary, never as text.
-var SealedColumns = []string{"workspaces.credentials", "copies.sealed", "cursors.sealed", "tenant_keys.wrapped", "dead_letters.sealed", "roles.sealed_email"}
+var SealedColumns = []string{"workspaces.credentials", "copies.sealed", "cursors.sealed", "tenant_keys.wrapped", "dead_letters.sealed", "roles.sealed_email", "policies.sealed"}

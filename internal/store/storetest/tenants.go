@@ -69,6 +69,7 @@ func fill(t *testing.T, s store.Store, id core.TenantID) {
 	must(t, s.PutDeadLetter(ctx(t), store.DeadLetter{Tenant: id, ID: "d1", Sealed: []byte{5}, Reason: "panic", Time: t0}))
 	must(t, s.PutRole(ctx(t), store.RoleAssignment{Tenant: id, Person: "p1", Role: "owner", SealedEmail: []byte{6}, Updated: t0}))
 	must(t, s.AppendAudit(ctx(t), store.AuditEntry{Tenant: id, Seq: 1, Time: t0, Actor: "p1", Action: "x", MAC: "m"}))
+	must(t, s.PutPolicy(ctx(t), store.Policy{Tenant: id, Sealed: []byte{7}, Updated: t0}))
 }
 
 // counts reports how many rows of each kind a tenant has, through every
@@ -93,6 +94,10 @@ func counts(t *testing.T, s store.Store, id core.TenantID) map[string]int {
 	must(t, err)
 	as, err := s.Audit(ctx(t), id, 0, 0)
 	must(t, err)
+	policies := 0
+	if _, err := s.Policy(ctx(t), id); err == nil {
+		policies = 1
+	}
 	return map[string]int{"workspaces": len(ws), "links": len(ls), "keys": len(ks), "group copies": len(cs), "found copy": found, "dead letters": len(ds),
-		"roles": len(rs), "audit entries": len(as)}
+		"roles": len(rs), "audit entries": len(as), "policies": policies}
 }

@@ -1,0 +1,76 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"parley/internal/core"
+	"parley/internal/store"
+)
+
+// PutPolicy implements store.Store.
+func (s *Store) PutPolicy(ctx context.Context, p store.Policy) error {
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		// Locked, so a tenant deleted meanwhile by another node gains no
+		// policy.
+		var id string
+		err := tx.QueryRow(ctx, `SELECT id FROM tenants WHERE id = $1 FOR SHARE`, string(p.Tenant)).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("tenant %q: %w", p.Tenant, store.ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO policies (tenant, sealed, updated) VALUES ($1, $2, $3)
+			ON CONFLICT (tenant) DO UPDATE SET sealed = excluded.sealed, updated = excluded.updated`,
+			string(p.Tenant), p.Sealed, nanos(p.Updated))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("put policy: %w", err)
+	}
+	return nil
+}
+
+// Policy implements store.Store.
+func (s *Store) Policy(ctx context.Context, tenant core.TenantID) (store.Policy, error) {
+	ps, err := s.policies(ctx, `SELECT tenant, sealed, updated FROM policies WHERE tenant = $1`, string(tenant))
+	if err != nil {
+		return store.Policy{}, err
+	}
+	if len(ps) == 0 {
+		return store.Policy{}, fmt.Errorf("policy: %w", store.ErrNotFound)
+	}
+	return ps[0], nil
+}
+
+// AllPolicies implements store.Store.
+func (s *Store) AllPolicies(ctx context.Context) ([]store.Policy, error) {
+	return s.policies(ctx, `SELECT tenant, sealed, updated FROM policies ORDER BY tenant`)
+}
+
+func (s *Store) policies(ctx context.Context, q string, args ...any) ([]store.Policy, error) {
+	rows, err := s.pool.Query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("policies: %w", err)
+	}
+	defer rows.Close()
+	var out []store.Policy
+	for rows.Next() {
+		var p store.Policy
+		var tenant string
+		var updated int64
+		if err := rows.Scan(&tenant, &p.Sealed, &updated); err != nil {
+			return nil, fmt.Errorf("policies: %w", err)
+		}
+		p.Tenant, p.Updated = core.TenantID(tenant), fromNanos(updated)
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("policies: %w", err)
+	}
+	return out, nil
+}
