@@ -45,6 +45,9 @@ type Author struct {
 	Name   string `json:"name,omitempty"`
 	Email  string `json:"email,omitempty"`
 	Avatar string `json:"avatar,omitempty"` // an https URL
+	// Guest is true for a guest account of the workspace (a platform's
+	// single- or multi-channel guest), whom policies may treat apart.
+	Guest bool `json:"guest,omitempty"`
 }
 
 // FileRef points at a file on the source platform. The bytes are streamed

@@ -104,6 +104,9 @@ func (g *Gateway) reload(ctx context.Context) error {
 	}
 	g.clients.retain(keep)
 	g.router.SetLinks(links)
+	if err := g.loadPolicies(ctx); err != nil {
+		return err
+	}
 	g.watchLinked(ctx)
 	return nil
 }

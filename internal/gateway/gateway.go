@@ -26,6 +26,7 @@ import (
 	"parley/internal/ingest"
 	"parley/internal/metrics"
 	"parley/internal/msgmap"
+	"parley/internal/policy"
 	"parley/internal/router"
 	"parley/internal/store"
 	"parley/internal/store/driver"
@@ -58,6 +59,9 @@ type Gateway struct {
 	uninstalled []store.Workspace
 	sink        ingest.Sink
 	adminAPI    *admin.API
+
+	policyMu sync.Mutex
+	policies map[core.TenantID]*policy.Set // in force on this node
 
 	public, admin     *http.Server
 	publicLn, adminLn net.Listener
@@ -129,6 +133,7 @@ func (g *Gateway) Start(ctx context.Context) (err error) {
 		DeliveryTTL:   g.cfg.Relay.DeliveryTTL,
 		WorkspaceName: g.clients.name,
 		Pseudonym:     g.vault.Pseudonym,
+		PolicyHit:     g.policyHit,
 	})
 
 	if err := g.provision(ctx); err != nil {

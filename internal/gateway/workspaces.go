@@ -62,6 +62,9 @@ func (g *Gateway) provision(ctx context.Context) error {
 		return fmt.Errorf("load links: %w", err)
 	}
 	g.router.SetLinks(links)
+	if err := g.loadPolicies(ctx); err != nil {
+		return fmt.Errorf("load policies: %w", err)
+	}
 
 	all, err := g.store.AllWorkspaces(ctx)
 	if err != nil {

@@ -24,6 +24,8 @@ type Metrics struct {
 	Unhealthy  *prometheus.GaugeVec     // platform, workspace pseudonym
 	// DeadLetters counts events set aside because handling them panicked.
 	DeadLetters *prometheus.CounterVec // platform (source), stage
+	// PolicyActions counts policy rules that matched, by what they did.
+	PolicyActions *prometheus.CounterVec // action, detector
 }
 
 // New registers Parley's metrics with a fresh registry.
@@ -55,8 +57,11 @@ func New() *Metrics {
 		DeadLetters: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "parley_dead_letters_total", Help: "Events set aside (dead-lettered) because handling them panicked, by source platform and stage (consume, route, delivery).",
 		}, []string{"platform", "stage"}),
+		PolicyActions: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "parley_policy_actions_total", Help: "Policy rules that matched a message, by action (block, redact, alert) and detector.",
+		}, []string{"action", "detector"}),
 	}
-	m.reg.MustRegister(m.Accepted, m.Rejected, m.Deliveries, m.Retries, m.Latency, m.Notices, m.Unhealthy, m.DeadLetters,
+	m.reg.MustRegister(m.Accepted, m.Rejected, m.Deliveries, m.Retries, m.Latency, m.Notices, m.Unhealthy, m.DeadLetters, m.PolicyActions,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

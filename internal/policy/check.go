@@ -61,7 +61,7 @@ func compileLink(l LinkPolicy) (*compiled, error) {
 			return nil, err
 		}
 		if r.Name == "" {
-			r.Name = describe(r.Detector)
+			r.Name = Describe(r.Detector)
 		}
 		c.rules = append(c.rules, compiledRule{Rule: r, det: d})
 	}
@@ -88,14 +88,15 @@ type Sender struct {
 	Guest bool
 }
 
-// Restricts reports whether the link has restricted people at all (so the
-// router looks the author's email up only when it matters).
-func (s *Set) Restricts(link core.LinkID) bool {
+// NeedsSender reports whether a check on the link depends on who sent
+// (restricted people, files off for guests), so the router looks the
+// author up only when it matters.
+func (s *Set) NeedsSender(link core.LinkID) bool {
 	if s == nil {
 		return false
 	}
 	for _, c := range s.applying(link) {
-		if len(c.restricted) > 0 {
+		if len(c.restricted) > 0 || c.files.Guests != nil && !*c.files.Guests {
 			return true
 		}
 	}

@@ -127,8 +127,8 @@ func TestFilePolicy(t *testing.T) {
 
 func TestRestrictedPeople(t *testing.T) {
 	s := compileJSON(t, `{"links":{"L1":{"restricted_people":["Dave@Acme.example"]}}}`, "L1")
-	if !s.Restricts("L1") || s.Restricts("L2") {
-		t.Fatal("Restricts")
+	if !s.NeedsSender("L1") || s.NeedsSender("L2") {
+		t.Fatal("NeedsSender")
 	}
 	if d := s.Check("L1", posted("hi"), Sender{Email: "dave@acme.example"}); !d.Internal {
 		t.Fatal("restricted person not kept in")

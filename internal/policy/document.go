@@ -201,7 +201,7 @@ func (r *Rule) validate(at string) error {
 		return invalid("%s.detector: want payment_card, iban, secret or regex", at)
 	}
 	if r.Name == "" {
-		r.Name = describe(r.Detector)
+		r.Name = Describe(r.Detector)
 	}
 	return nil
 }
@@ -230,7 +230,8 @@ func checkProgram(pattern string) error {
 	return nil
 }
 
-func describe(detector string) string {
+// Describe names what a detector finds, for people.
+func Describe(detector string) string {
 	switch detector {
 	case DetectPaymentCard:
 		return "payment card number"

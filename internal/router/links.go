@@ -27,6 +27,11 @@ func indexLinks(all []store.Link) *links {
 	return l
 }
 
+// room returns the link src belongs to, nil if none.
+func (l *links) room(tenant core.TenantID, src core.ChannelRef) *store.Link {
+	return l.byChannel[tenantChannel{tenant, src}]
+}
+
 // destinations returns the other channels of src's room.
 func (l *links) destinations(tenant core.TenantID, src core.ChannelRef) []core.ChannelRef {
 	link := l.byChannel[tenantChannel{tenant, src}]

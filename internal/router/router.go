@@ -13,6 +13,7 @@ import (
 	"parley/internal/core"
 	"parley/internal/delivery"
 	"parley/internal/msgmap"
+	"parley/internal/policy"
 	"parley/internal/store"
 )
 
@@ -41,8 +42,11 @@ type Router struct {
 	observe Observer
 	noticed func(core.Platform)
 	health  func(core.TenantID, core.ChannelRef, bool)
+	// policyHit is told every policy rule that matched (policy.go).
+	policyHit func(core.TenantID, core.LinkID, core.ChannelRef, policy.Finding)
 
-	links atomic.Pointer[links]
+	links    atomic.Pointer[links]
+	policies atomic.Pointer[map[core.TenantID]*policy.Set]
 }
 
 // Options configures a Router.
@@ -65,11 +69,14 @@ type Options struct {
 	// Health, if set, is told after each attempt whether a destination
 	// workspace accepted Parley's credentials (false: rejected them).
 	Health func(tenant core.TenantID, dest core.ChannelRef, ok bool)
+	// PolicyHit, if set, is told every policy rule that matched an event
+	// (blocking, redacting or alerting), content-free. It must not block.
+	PolicyHit func(tenant core.TenantID, link core.LinkID, source core.ChannelRef, f policy.Finding)
 }
 
 // New returns a router with no links.
 func New(o Options) *Router {
-	r := &Router{clients: o.Clients, msgs: o.Messages, lanes: o.Lanes, log: o.Logger, ttl: o.DeliveryTTL, names: o.WorkspaceName, pseudo: o.Pseudonym, observe: o.Observer, noticed: o.Noticed, health: o.Health}
+	r := &Router{clients: o.Clients, msgs: o.Messages, lanes: o.Lanes, log: o.Logger, ttl: o.DeliveryTTL, names: o.WorkspaceName, pseudo: o.Pseudonym, observe: o.Observer, noticed: o.Noticed, health: o.Health, policyHit: o.PolicyHit}
 	r.links.Store(indexLinks(nil))
 	return r
 }
@@ -84,13 +91,19 @@ func (r *Router) SetLinks(all []store.Link) { r.links.Store(indexLinks(all)) }
 // A panic in Route itself propagates: the caller owns the event and
 // isolates it (the gateway dead-letters it).
 func (r *Router) Route(ctx context.Context, ev core.Event, done func(error)) {
-	dests := r.links.Load().destinations(ev.Tenant, ev.Source)
+	ls := r.links.Load()
+	link := ls.room(ev.Tenant, ev.Source)
+	dests := ls.destinations(ev.Tenant, ev.Source)
 	if len(dests) == 0 {
 		done(nil)
 		return
 	}
 	if echo, err := r.msgs.IsCopy(ctx, ev.Tenant, ev.MessageRef()); err == nil && echo && ev.Kind == core.Posted {
 		r.log.Debug("echo dropped", "platform", ev.Source.Platform)
+		done(nil)
+		return
+	}
+	if ev, dests = r.applyPolicy(ctx, ev, link, dests); len(dests) == 0 {
 		done(nil)
 		return
 	}

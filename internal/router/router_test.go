@@ -37,6 +37,7 @@ type env struct {
 	dst     core.ChannelRef
 	alice   slackemu.User
 	bob     slackemu.User
+	bots    map[core.WorkspaceID]string // the app's bot user per workspace
 }
 
 // clientMap holds installed clients by tenant and workspace, as the
@@ -64,12 +65,13 @@ func newEnv(t *testing.T) *env {
 	emu.SetBaseURL(srv.URL)
 	app := emu.AddApp(slackemu.AppSpec{Name: "Parley", SigningSecret: "s", BotScopes: []string{"chat:write", "chat:write.customize", "channels:history", "channels:read", "users:read", "users:read.email", "reactions:write"}})
 	conn := slackconn.New(slackconn.Config{SigningSecret: secret.New("s"), APIURL: srv.URL + "/api/", HTTPClient: srv.Client(), Logger: slog.New(slog.DiscardHandler)})
-	e := &env{emu: emu, srv: srv, api: srv.URL + "/api/", clients: clientMap{}}
+	e := &env{emu: emu, srv: srv, api: srv.URL + "/api/", clients: clientMap{}, bots: map[core.WorkspaceID]string{}}
 	for i, name := range []string{"acme", "globex"} {
 		ws := emu.AddWorkspace(name)
 		u := emu.AddUser(ws.ID, "person"+name, name+"@example.com")
 		ch := emu.AddChannel(ws.ID, "shared", u.ID)
 		inst := emu.Install(app.ID, ws.ID)
+		e.bots[core.WorkspaceID(ws.ID)] = inst.BotUserID
 		if err := emu.Invite(ws.ID, ch.ID, inst.BotUserID); err != nil {
 			t.Fatal(err)
 		}

@@ -43,5 +43,7 @@ func authorFromUser(u *slack.User) core.Author {
 		Name:   name,
 		Email:  u.Profile.Email,
 		Avatar: u.Profile.Image72,
+		// Slack's multi- and single-channel guests.
+		Guest: u.IsRestricted || u.IsUltraRestricted,
 	}
 }

@@ -1,0 +1,35 @@
+package gateway
+
+import (
+	"context"
+
+	"parley/internal/core"
+	"parley/internal/policy"
+)
+
+// loadPolicies puts every tenant's stored policy in force on this node. A
+// tenant whose document cannot be opened or compiled keeps the set it had
+// (none at start): a broken row must not lift a policy that was working,
+// nor stop the other tenants' policies from loading.
+func (g *Gateway) loadPolicies(ctx context.Context) error {
+	sets, errs, err := policy.LoadAll(ctx, g.store, g.vault)
+	if err != nil {
+		return err
+	}
+	g.policyMu.Lock()
+	defer g.policyMu.Unlock()
+	for t, err := range errs {
+		g.log.Error("policy not loaded; the previous one stays in force", "tenant", t, "err", err)
+		if prev := g.policies[t]; prev != nil {
+			sets[t] = prev
+		}
+	}
+	g.policies = sets
+	g.router.SetPolicies(sets)
+	return nil
+}
+
+// policyHit counts a policy rule that matched: labels only, no content.
+func (g *Gateway) policyHit(_ core.TenantID, _ core.LinkID, _ core.ChannelRef, f policy.Finding) {
+	g.metrics.PolicyActions.WithLabelValues(f.Action, f.Detector).Inc()
+}
