@@ -107,8 +107,8 @@ type Store interface {
 	// Tenants lists every tenant, ordered by ID.
 	Tenants(ctx context.Context) ([]Tenant, error)
 	// DeleteTenant removes the tenant and every row it owns: workspaces,
-	// links, message-map copies, keys, role assignments, its policy and
-	// its audit chain. Deleting an absent tenant is not an
+	// links, message-map copies, keys, role assignments, its policy,
+	// alerts and quarantines, and its audit chain. Deleting an absent tenant is not an
 	// error, so an interrupted erasure can simply be run again.
 	DeleteTenant(ctx context.Context, id core.TenantID) error
 
@@ -163,7 +163,7 @@ type Store interface {
 	// GroupCopies lists the unexpired copies of one group.
 	GroupCopies(ctx context.Context, tenant core.TenantID, group string) ([]Copy, error)
 	// DeleteExpired purges message-map copies, replay-guard marks, dead
-	// letters and access tokens that expired at or before now, and reports how many rows
+	// letters, alerts and access tokens that expired at or before now, and reports how many rows
 	// went. Like every delete here, it destroys the rows' bytes on disk.
 	DeleteExpired(ctx context.Context, now time.Time) (int, error)
 
@@ -249,6 +249,22 @@ type Store interface {
 	Policy(ctx context.Context, tenant core.TenantID) (Policy, error)
 	// AllPolicies lists every tenant's policy, for the router.
 	AllPolicies(ctx context.Context) ([]Policy, error)
+
+	// AddAlert stores a monitoring alert; ErrNotFound if the tenant does
+	// not exist. Alerts go at Expires, with DeleteExpired.
+	AddAlert(ctx context.Context, a Alert) error
+	// Alerts lists the tenant's alerts at or after since, oldest first, at
+	// most limit of them.
+	Alerts(ctx context.Context, tenant core.TenantID, since time.Time, limit int) ([]Alert, error)
+
+	// PutQuarantine stops a link (upsert); ErrNotFound if the tenant does
+	// not exist.
+	PutQuarantine(ctx context.Context, q Quarantine) error
+	// Quarantines lists every quarantined link of every tenant.
+	Quarantines(ctx context.Context) ([]Quarantine, error)
+	// DeleteQuarantine releases a link; ErrNotFound if it was not
+	// quarantined.
+	DeleteQuarantine(ctx context.Context, tenant core.TenantID, link core.LinkID) error
 
 	// Close releases the database.
 	Close() error

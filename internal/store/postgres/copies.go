@@ -74,7 +74,7 @@ func (s *Store) GroupCopies(ctx context.Context, tenant core.TenantID, group str
 }
 
 // expiring are the tables DeleteExpired purges.
-var expiring = []string{"copies", "seen_marks", "dead_letters", "access_tokens"}
+var expiring = []string{"copies", "seen_marks", "dead_letters", "access_tokens", "alerts"}
 
 // DeleteExpired implements store.Store, then vacuums what it purged.
 func (s *Store) DeleteExpired(ctx context.Context, now time.Time) (int, error) {

@@ -33,7 +33,7 @@ import (
 const rewritten = "tenant_keys"
 
 // tenantTables are the tables a tenant's deletion touches.
-var tenantTables = []string{"tenant_keys", "tenants", "workspaces", "links", "link_channels", "copies", "cursors", "traffic", "dead_letters", "roles", "audit_log", "policies"}
+var tenantTables = []string{"tenant_keys", "tenants", "workspaces", "links", "link_channels", "copies", "cursors", "traffic", "dead_letters", "roles", "audit_log", "policies", "alerts", "quarantines"}
 
 // shred vacuums tables after a delete: tenant_keys in full, the others
 // plainly. VACUUM cannot run inside a transaction, so it goes alone, over

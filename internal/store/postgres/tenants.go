@@ -80,6 +80,8 @@ func (s *Store) DeleteTenant(ctx context.Context, id core.TenantID) error {
 			`DELETE FROM roles WHERE tenant = $1`,
 			`DELETE FROM audit_log WHERE tenant = $1`,
 			`DELETE FROM policies WHERE tenant = $1`,
+			`DELETE FROM alerts WHERE tenant = $1`,
+			`DELETE FROM quarantines WHERE tenant = $1`,
 			`DELETE FROM link_channels WHERE tenant = $1`,
 			`DELETE FROM links WHERE tenant = $1`,
 			`DELETE FROM workspaces WHERE tenant = $1`,

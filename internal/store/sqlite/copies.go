@@ -84,6 +84,7 @@ func (s *Store) DeleteExpired(ctx context.Context, now time.Time) (int, error) {
 			`DELETE FROM seen_marks WHERE expires <> 0 AND expires <= ?`,
 			`DELETE FROM dead_letters WHERE expires <> 0 AND expires <= ?`,
 			`DELETE FROM access_tokens WHERE expires <> 0 AND expires <= ?`,
+			`DELETE FROM alerts WHERE expires <> 0 AND expires <= ?`,
 		} {
 			res, err := tx.ExecContext(ctx, q, now.UnixNano())
 			if err != nil {

@@ -133,7 +133,7 @@ func TestUpgradeVacuums(t *testing.T) {
 	secret := make([]byte, 60)
 	rand.Read(secret)
 	for _, q := range []string{`DROP TABLE dead_letters`, `DROP INDEX workspaces_owner`,
-		`DROP TABLE roles`, `DROP TABLE access_tokens`, `DROP TABLE audit_log`, `DROP TABLE policies`, `ALTER TABLE links DROP COLUMN origin`, `ALTER TABLE workspaces DROP COLUMN origin`,
+		`DROP TABLE roles`, `DROP TABLE access_tokens`, `DROP TABLE audit_log`, `DROP TABLE policies`, `DROP TABLE alerts`, `DROP TABLE quarantines`, `ALTER TABLE links DROP COLUMN origin`, `ALTER TABLE workspaces DROP COLUMN origin`,
 		fmt.Sprintf(`DELETE FROM goose_db_version WHERE version_id >= %d`, vacuumMarker)} {
 		if _, err := s.db.Exec(q); err != nil {
 			t.Fatal(err)

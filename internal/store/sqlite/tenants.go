@@ -86,6 +86,8 @@ func (s *Store) DeleteTenant(ctx context.Context, id core.TenantID) error {
 			`DELETE FROM roles WHERE tenant = ?`,
 			`DELETE FROM audit_log WHERE tenant = ?`,
 			`DELETE FROM policies WHERE tenant = ?`,
+			`DELETE FROM alerts WHERE tenant = ?`,
+			`DELETE FROM quarantines WHERE tenant = ?`,
 			`DELETE FROM link_channels WHERE tenant = ?`,
 			`DELETE FROM links WHERE tenant = ?`,
 			`DELETE FROM workspaces WHERE tenant = ?`,

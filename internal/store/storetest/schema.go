@@ -32,6 +32,9 @@ var TextColumns = map[string]bool{
 	"audit_log.target": true, "audit_log.outcome": true, "audit_log.prev": true, "audit_log.mac": true,
 	// Governance: the policy document is sealed (it names people).
 	"policies.tenant": true,
+	// Alerts are content-free: kinds, link IDs, counts and limits.
+	"alerts.tenant": true, "alerts.id": true, "alerts.kind": true, "alerts.link": true, "alerts.detail": true,
+	"quarantines.tenant": true, "quarantines.link": true, "quarantines.reason": true,
 }
 
 // SealedColumns hold bytes sealed by the vault; a back end stores them as

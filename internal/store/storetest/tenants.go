@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"testing"
+	"time"
 
 	"parley/internal/core"
 	"parley/internal/store"
@@ -70,6 +71,8 @@ func fill(t *testing.T, s store.Store, id core.TenantID) {
 	must(t, s.PutRole(ctx(t), store.RoleAssignment{Tenant: id, Person: "p1", Role: "owner", SealedEmail: []byte{6}, Updated: t0}))
 	must(t, s.AppendAudit(ctx(t), store.AuditEntry{Tenant: id, Seq: 1, Time: t0, Actor: "p1", Action: "x", MAC: "m"}))
 	must(t, s.PutPolicy(ctx(t), store.Policy{Tenant: id, Sealed: []byte{7}, Updated: t0}))
+	must(t, s.AddAlert(ctx(t), store.Alert{Tenant: id, ID: "a1", Time: t0, Kind: "k"}))
+	must(t, s.PutQuarantine(ctx(t), store.Quarantine{Tenant: id, Link: "L1", Since: t0}))
 }
 
 // counts reports how many rows of each kind a tenant has, through every
@@ -94,10 +97,20 @@ func counts(t *testing.T, s store.Store, id core.TenantID) map[string]int {
 	must(t, err)
 	as, err := s.Audit(ctx(t), id, 0, 0)
 	must(t, err)
+	alerts, err := s.Alerts(ctx(t), id, time.Time{}, 0)
+	must(t, err)
+	qs, err := s.Quarantines(ctx(t))
+	must(t, err)
+	quarantined := 0
+	for _, q := range qs {
+		if q.Tenant == id {
+			quarantined++
+		}
+	}
 	policies := 0
 	if _, err := s.Policy(ctx(t), id); err == nil {
 		policies = 1
 	}
 	return map[string]int{"workspaces": len(ws), "links": len(ls), "keys": len(ks), "group copies": len(cs), "found copy": found, "dead letters": len(ds),
-		"roles": len(rs), "audit entries": len(as), "policies": policies}
+		"roles": len(rs), "audit entries": len(as), "policies": policies, "alerts": len(alerts), "quarantines": quarantined}
 }
