@@ -68,18 +68,19 @@ func compileLink(l LinkPolicy) (*compiled, error) {
 	return c, nil
 }
 
-// Limits returns the hard limits of a link (nil: none).
-func (s *Set) Limits(link core.LinkID) *Limits {
+// Limits returns a link's own limits and the tenant's (for all its
+// traffic together); nil where none are set.
+func (s *Set) Limits(link core.LinkID) (own, tenant *Limits) {
 	if s == nil {
-		return nil
+		return nil, nil
 	}
-	if c := s.links[link]; c != nil && c.limits != nil {
-		return c.limits
+	if c := s.links[link]; c != nil {
+		own = c.limits
 	}
 	if s.tenant != nil {
-		return s.tenant.limits
+		tenant = s.tenant.limits
 	}
-	return nil
+	return own, tenant
 }
 
 // Sender is what a check needs to know about the author.

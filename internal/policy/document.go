@@ -70,11 +70,14 @@ type Rule struct {
 // limit. Action says what crossing one does: alert, or block (the link is
 // quarantined until an admin releases it).
 type Limits struct {
-	FilesPerHour        int64  `json:"files_per_hour"`
-	BytesPerHour        int64  `json:"bytes_per_hour"`
-	MessagesPerMinute   int64  `json:"messages_per_minute"`
-	DestinationsPerHour int64  `json:"new_destinations_per_hour,omitempty"`
-	Action              string `json:"action,omitempty"`
+	FilesPerHour        int64 `json:"files_per_hour"`
+	BytesPerHour        int64 `json:"bytes_per_hour"`
+	MessagesPerMinute   int64 `json:"messages_per_minute"`
+	DestinationsPerHour int64 `json:"new_destinations_per_hour,omitempty"`
+	// BaselineFactor alerts when an hour's messages, files or bytes
+	// exceed this many times the learned usual; 0 turns it off.
+	BaselineFactor float64 `json:"baseline_factor,omitempty"`
+	Action         string  `json:"action,omitempty"`
 }
 
 // Bounds on what a document may hold: a policy is configuration, and a
@@ -167,6 +170,9 @@ func (l *LinkPolicy) validate(at string) error {
 	if m := l.Limits; m != nil {
 		if m.FilesPerHour < 0 || m.BytesPerHour < 0 || m.MessagesPerMinute < 0 || m.DestinationsPerHour < 0 {
 			return invalid("%s.limits: want 0 (no limit) or more", at)
+		}
+		if m.BaselineFactor != 0 && (m.BaselineFactor < 1 || m.BaselineFactor > 1000) {
+			return invalid("%s.limits.baseline_factor: want 0 (off) or 1 to 1000", at)
 		}
 		switch m.Action {
 		case "":
