@@ -17,7 +17,7 @@ import (
 // Change says what changed, so running nodes reload only that.
 type Change struct {
 	Tenant core.TenantID `json:"tenant"`
-	// What is "links", "workspaces" or "policies".
+	// What is "links", "workspaces", "policies" or "quarantine".
 	What string `json:"what"`
 }
 

@@ -52,6 +52,8 @@ var expected = map[string][]string{
 	"GET tenants/{tenant}/config.yaml":                          {"owner", "admin"},
 	"GET tenants/{tenant}/policies":                             {"owner", "admin", "auditor"},
 	"PUT tenants/{tenant}/policies":                             {"owner", "admin"},
+	"GET tenants/{tenant}/alerts":                               {"owner", "admin", "auditor"},
+	"POST tenants/{tenant}/links/{link}/release":                {"owner", "admin"},
 }
 
 func TestRouteTableIsTheExpectedTable(t *testing.T) {

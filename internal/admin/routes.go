@@ -58,6 +58,9 @@ func (a *API) table() []Route {
 		op(Route{Method: http.MethodDelete, Path: "tenants/{tenant}/roles/{person}", Summary: "Revoke a person's role (and with it what their tokens can do)", Access: Tenant(peopleAdmins...), Action: "role.revoke", Status: http.StatusNoContent}, a.revokeRole),
 		op(Route{Method: http.MethodGet, Path: "tenants/{tenant}/policies", Summary: "The tenant's policies: file sharing, restricted people, content rules and limits, per link", Access: Tenant(policyReaders...)}, a.getPolicies),
 		op(Route{Method: http.MethodPut, Path: "tenants/{tenant}/policies", Summary: "Replace the tenant's policies: live on every node at once", Access: Tenant(peopleAdmins...), Action: "policy.update"}, a.putPolicies),
+		op(Route{Method: http.MethodGet, Path: "tenants/{tenant}/alerts", Summary: "Monitoring and policy alerts, oldest first (content-free)", Access: Tenant(trafficReader...),
+			Query: []Param{{"since", "RFC 3339 time: only alerts at or after it"}, {"limit", "at most this many, 1 to 1000 (default 100)"}}}, a.listAlerts),
+		op(Route{Method: http.MethodPost, Path: "tenants/{tenant}/links/{link}/release", Summary: "Lift a link's quarantine: it relays again at once", Access: Tenant(peopleAdmins...), Action: "link.release"}, a.releaseLink),
 		op(Route{Method: http.MethodGet, Path: "tenants/{tenant}/config.yaml", Summary: "The tenant's current state as a config-file section", Access: Tenant(peopleAdmins...), ContentType: "application/yaml"}, a.exportConfig),
 	}
 }

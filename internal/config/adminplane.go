@@ -27,6 +27,12 @@ type AdminOptions struct {
 	// AuditRetention is how long audit entries are kept (default 8760h,
 	// one year).
 	AuditRetention time.Duration `yaml:"audit_retention"`
+	// AlertWebhookSecret signs the alerts posted to each tenant's
+	// alert_webhook (HMAC-SHA256, X-Parley-Signature); without it alerts
+	// are stored and counted but not posted.
+	AlertWebhookSecret SecretRef `yaml:"alert_webhook_secret"`
+	// AlertRetention is how long alerts are kept (default 720h, 30 days).
+	AlertRetention time.Duration `yaml:"alert_retention"`
 }
 
 // SignIn is one OpenID provider.

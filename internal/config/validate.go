@@ -45,8 +45,10 @@ func (c *Config) Validate() error {
 	default:
 		add("log.level: %q is not one of debug, info, warn, error", c.Log.Level)
 	}
-	if isPlaceholder(c.Admin.Token.Value.Reveal()) {
-		add("admin.token: looks like a placeholder; set the real value")
+	for name, s := range map[string]SecretRef{"admin.token": c.Admin.Token, "admin.alert_webhook_secret": c.Admin.AlertWebhookSecret} {
+		if isPlaceholder(s.Value.Reveal()) {
+			add("%s: looks like a placeholder; set the real value", name)
+		}
 	}
 	errs = append(errs, c.validateBus()...)
 	errs = append(errs, c.validateAdmin()...)

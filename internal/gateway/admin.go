@@ -104,7 +104,7 @@ func (g *Gateway) reload(ctx context.Context) error {
 	}
 	g.clients.retain(keep)
 	g.router.SetLinks(links)
-	if err := g.loadPolicies(ctx); err != nil {
+	if err := g.loadGovernance(ctx); err != nil {
 		return err
 	}
 	g.watchLinked(ctx)

@@ -10,11 +10,13 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"parley/internal/admin"
+	"parley/internal/alert"
 	"parley/internal/audit"
 	"parley/internal/bus"
 	"parley/internal/catchup"
@@ -25,6 +27,7 @@ import (
 	"parley/internal/dispatch"
 	"parley/internal/ingest"
 	"parley/internal/metrics"
+	"parley/internal/monitor"
 	"parley/internal/msgmap"
 	"parley/internal/policy"
 	"parley/internal/router"
@@ -62,6 +65,11 @@ type Gateway struct {
 
 	policyMu sync.Mutex
 	policies map[core.TenantID]*policy.Set // in force on this node
+
+	monitor      *monitor.Monitor
+	alerts       *alert.Sink
+	quarantineMu sync.Mutex // serialises writers of quarantine
+	quarantine   atomic.Pointer[quarantines]
 
 	public, admin     *http.Server
 	publicLn, adminLn net.Listener
@@ -122,6 +130,10 @@ func (g *Gateway) Start(ctx context.Context) (err error) {
 	g.metrics.Register(&breakerCollector{b: g.lanes.Breakers, pseudo: g.vault.Pseudonym,
 		desc: prometheus.NewDesc("parley_circuit_open", "1 while deliveries to a workspace are paused after repeated failures.", []string{"workspace"}, nil)})
 	g.traffic = audit.NewTraffic(g.store, g.cfg.Traffic.Retention, nil, g.log)
+	g.monitor = monitor.New(nil)
+	g.alerts = alert.New(alert.Options{Store: g.store, Secret: g.cfg.Admin.AlertWebhookSecret.Value, HTTPClient: httpClient,
+		AllowPrivate: g.cfg.Egress.AllowPrivateAddresses, Retention: g.cfg.Admin.AlertRetention,
+		Count: func(kind string) { g.metrics.Alerts.WithLabelValues(kind).Inc() }, Logger: g.log.With("component", "alerts")})
 	g.router = router.New(router.Options{
 		Observer:      observer{traffic: g.traffic, metrics: g.metrics, pseudo: g.vault.Pseudonym},
 		Noticed:       func(p core.Platform) { g.metrics.Notices.WithLabelValues(string(p)).Inc() },
@@ -134,6 +146,7 @@ func (g *Gateway) Start(ctx context.Context) (err error) {
 		WorkspaceName: g.clients.name,
 		Pseudonym:     g.vault.Pseudonym,
 		PolicyHit:     g.policyHit,
+		Watch:         g.watch,
 	})
 
 	if err := g.provision(ctx); err != nil {
@@ -221,6 +234,9 @@ func (g *Gateway) Close(ctx context.Context) error {
 	g.wg.Wait()
 	if g.lanes != nil {
 		g.lanes.Close()
+	}
+	if g.alerts != nil {
+		g.alerts.Close(ctx)
 	}
 	if g.bus != nil {
 		errs = append(errs, g.bus.Close())

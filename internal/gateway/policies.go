@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"context"
+	"fmt"
 
 	"parley/internal/core"
 	"parley/internal/policy"
@@ -29,7 +30,21 @@ func (g *Gateway) loadPolicies(ctx context.Context) error {
 	return nil
 }
 
-// policyHit counts a policy rule that matched: labels only, no content.
-func (g *Gateway) policyHit(_ core.TenantID, _ core.LinkID, _ core.ChannelRef, f policy.Finding) {
+// loadGovernance loads what the admin plane governs: policies and
+// quarantines.
+func (g *Gateway) loadGovernance(ctx context.Context) error {
+	if err := g.loadPolicies(ctx); err != nil {
+		return fmt.Errorf("load policies: %w", err)
+	}
+	if err := g.loadQuarantines(ctx); err != nil {
+		return fmt.Errorf("load quarantines: %w", err)
+	}
+	return nil
+}
+
+// policyHit counts a policy rule that matched and raises an alert about
+// it: labels, counts and the rule's name only, no content.
+func (g *Gateway) policyHit(t core.TenantID, l core.LinkID, _ core.ChannelRef, f policy.Finding) {
 	g.metrics.PolicyActions.WithLabelValues(f.Action, f.Detector).Inc()
+	g.alertOnFinding(t, l, f)
 }

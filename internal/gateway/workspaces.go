@@ -62,8 +62,8 @@ func (g *Gateway) provision(ctx context.Context) error {
 		return fmt.Errorf("load links: %w", err)
 	}
 	g.router.SetLinks(links)
-	if err := g.loadPolicies(ctx); err != nil {
-		return fmt.Errorf("load policies: %w", err)
+	if err := g.loadGovernance(ctx); err != nil {
+		return err
 	}
 
 	all, err := g.store.AllWorkspaces(ctx)

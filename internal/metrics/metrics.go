@@ -26,6 +26,8 @@ type Metrics struct {
 	DeadLetters *prometheus.CounterVec // platform (source), stage
 	// PolicyActions counts policy rules that matched, by what they did.
 	PolicyActions *prometheus.CounterVec // action, detector
+	// Alerts counts monitoring and policy alerts raised.
+	Alerts *prometheus.CounterVec // kind
 }
 
 // New registers Parley's metrics with a fresh registry.
@@ -60,8 +62,11 @@ func New() *Metrics {
 		PolicyActions: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "parley_policy_actions_total", Help: "Policy rules that matched a message, by action (block, redact, alert) and detector.",
 		}, []string{"action", "detector"}),
+		Alerts: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "parley_alerts_total", Help: "Alerts raised, by kind (limit.*, baseline.*, policy.*).",
+		}, []string{"kind"}),
 	}
-	m.reg.MustRegister(m.Accepted, m.Rejected, m.Deliveries, m.Retries, m.Latency, m.Notices, m.Unhealthy, m.DeadLetters, m.PolicyActions,
+	m.reg.MustRegister(m.Accepted, m.Rejected, m.Deliveries, m.Retries, m.Latency, m.Notices, m.Unhealthy, m.DeadLetters, m.PolicyActions, m.Alerts,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

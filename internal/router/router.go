@@ -44,6 +44,7 @@ type Router struct {
 	health  func(core.TenantID, core.ChannelRef, bool)
 	// policyHit is told every policy rule that matched (policy.go).
 	policyHit func(core.TenantID, core.LinkID, core.ChannelRef, policy.Finding)
+	watch     func(context.Context, core.Event, core.LinkID, []core.ChannelRef) bool
 
 	links    atomic.Pointer[links]
 	policies atomic.Pointer[map[core.TenantID]*policy.Set]
@@ -72,11 +73,15 @@ type Options struct {
 	// PolicyHit, if set, is told every policy rule that matched an event
 	// (blocking, redacting or alerting), content-free. It must not block.
 	PolicyHit func(tenant core.TenantID, link core.LinkID, source core.ChannelRef, f policy.Finding)
+	// Watch, if set, sees every event that passed the policy, with the
+	// destinations it is about to go to, and says whether its link may
+	// relay (false: the link is quarantined). Monitoring counts here.
+	Watch func(ctx context.Context, ev core.Event, link core.LinkID, dests []core.ChannelRef) bool
 }
 
 // New returns a router with no links.
 func New(o Options) *Router {
-	r := &Router{clients: o.Clients, msgs: o.Messages, lanes: o.Lanes, log: o.Logger, ttl: o.DeliveryTTL, names: o.WorkspaceName, pseudo: o.Pseudonym, observe: o.Observer, noticed: o.Noticed, health: o.Health, policyHit: o.PolicyHit}
+	r := &Router{clients: o.Clients, msgs: o.Messages, lanes: o.Lanes, log: o.Logger, ttl: o.DeliveryTTL, names: o.WorkspaceName, pseudo: o.Pseudonym, observe: o.Observer, noticed: o.Noticed, health: o.Health, policyHit: o.PolicyHit, watch: o.Watch}
 	r.links.Store(indexLinks(nil))
 	return r
 }
@@ -104,6 +109,13 @@ func (r *Router) Route(ctx context.Context, ev core.Event, done func(error)) {
 		return
 	}
 	if ev, dests = r.applyPolicy(ctx, ev, link, dests); len(dests) == 0 {
+		done(nil)
+		return
+	}
+	if r.watch != nil && !r.watch(ctx, ev, link.ID, dests) {
+		if ev.Kind == core.Posted {
+			r.tell(ev, "⏸️ Parley has paused sharing in this channel after unusual activity, until an administrator releases it. Your message was not shared outside this channel.")
+		}
 		done(nil)
 		return
 	}
