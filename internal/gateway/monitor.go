@@ -51,18 +51,21 @@ func (g *Gateway) watch(ctx context.Context, ev core.Event, link core.LinkID, de
 	for _, d := range dests {
 		s.Dests = append(s.Dests, g.vault.Pseudonym(d.String()))
 	}
-	block := false
-	for _, a := range g.monitor.Observe(s, own, tenant) {
+	alerts, block := g.monitor.Observe(s, own, tenant)
+	for _, a := range alerts {
 		g.log.Warn("monitoring alert", "tenant", a.Tenant, "link", a.Link, "kind", a.Kind)
 		_ = g.alerts.Raise(ctx, a.Tenant, a.Link, a.Kind, a.Detail, webhookOf(set))
-		block = block || a.Block
 	}
 	if !block {
 		return true
 	}
+	if g.quarantined(ev.Tenant, link) {
+		return false // another event got here first
+	}
 	if err := g.quarantineLink(ctx, ev.Tenant, link, "limit"); err != nil {
 		g.log.Error("link not quarantined", "link", link, "err", err)
 	}
+	_ = g.alerts.Raise(ctx, ev.Tenant, link, "quarantine", "the link stopped relaying until an admin releases it", webhookOf(set))
 	return false
 }
 

@@ -34,8 +34,6 @@ type Alert struct {
 	Link   core.LinkID // empty: the tenant as a whole
 	Kind   string      // "limit.files_per_hour", "baseline.messages_per_hour", …
 	Detail string      // counts and limits only
-	// Block is true when the crossed limit's action is block.
-	Block bool
 }
 
 // Monitor holds the windows. The zero value is not usable; use New.
@@ -81,16 +79,16 @@ type stats struct {
 }
 
 // Observe counts s against the link's limits (and the tenant's, under an
-// empty link) and returns the alerts it raised: each kind at most once
-// per window.
-func (m *Monitor) Observe(s Sample, link, tenant *policy.Limits) []Alert {
+// empty link) and returns the alerts it raised — each kind at most once
+// per window — and whether a crossed limit's action is block (true for
+// as long as the window stays over it, alerted or not).
+func (m *Monitor) Observe(s Sample, link, tenant *policy.Limits) ([]Alert, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.now()
-	var out []Alert
-	out = append(out, m.observe(key{s.Tenant, s.Link}, s, link, now)...)
-	out = append(out, m.observe(key{s.Tenant, ""}, s, tenant, now)...)
-	return out
+	a1, b1 := m.observe(key{s.Tenant, s.Link}, s, link, now)
+	a2, b2 := m.observe(key{s.Tenant, ""}, s, tenant, now)
+	return append(a1, a2...), b1 || b2
 }
 
 // Reset forgets a link's windows (after an admin releases it, it starts
@@ -104,7 +102,7 @@ func (m *Monitor) Reset(t core.TenantID, link core.LinkID) {
 	}
 }
 
-func (m *Monitor) observe(k key, s Sample, lim *policy.Limits, now time.Time) []Alert {
+func (m *Monitor) observe(k key, s Sample, lim *policy.Limits, now time.Time) ([]Alert, bool) {
 	st := m.stats[k]
 	if st == nil {
 		st = &stats{seen: map[string]bool{}, alerted: map[string]int64{}}
@@ -139,15 +137,17 @@ func (m *Monitor) observe(k key, s Sample, lim *policy.Limits, now time.Time) []
 		}
 	}
 	if lim == nil {
-		return nil
+		return nil, false
 	}
 	var out []Alert
+	over := false
 	raise := func(kind string, window int64, block bool, format string, a ...any) {
+		over = over || block
 		if last, ok := st.alerted[kind]; ok && last == window {
 			return
 		}
 		st.alerted[kind] = window
-		out = append(out, Alert{Tenant: k.tenant, Link: k.link, Kind: kind, Detail: fmt.Sprintf(format, a...), Block: block})
+		out = append(out, Alert{Tenant: k.tenant, Link: k.link, Kind: kind, Detail: fmt.Sprintf(format, a...)})
 	}
 	block := lim.Action == policy.ActionBlock
 	if l := lim.FilesPerHour; l > 0 && st.filesHour > l {
@@ -175,7 +175,7 @@ func (m *Monitor) observe(k key, s Sample, lim *policy.Limits, now time.Time) []
 			}
 		}
 	}
-	return out
+	return out, over
 }
 
 func learn(base float64, hour int64, hours int) float64 {

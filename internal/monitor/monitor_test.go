@@ -25,24 +25,24 @@ func TestHardLimits(t *testing.T) {
 	lim := &policy.Limits{FilesPerHour: 3, MessagesPerMinute: 5, Action: policy.ActionBlock}
 	file := Sample{Tenant: "t", Link: "L", Files: 1, Bytes: 100, Dests: []string{"d1"}}
 	for i := range 3 {
-		if as := m.Observe(file, lim, nil); len(as) != 0 {
-			t.Fatalf("file %d: alerts %v before the limit", i+1, kinds(as))
+		if as, block := m.Observe(file, lim, nil); len(as) != 0 || block {
+			t.Fatalf("file %d: alerts %v (block %v) before the limit", i+1, kinds(as), block)
 		}
 		c.t = c.t.Add(time.Minute)
 	}
-	as := m.Observe(file, lim, nil)
-	if len(as) != 1 || as[0].Kind != "limit.files_per_hour" || !as[0].Block || as[0].Link != "L" || as[0].Detail != "4 files in the last hour; the limit is 3" {
+	as, block := m.Observe(file, lim, nil)
+	if len(as) != 1 || as[0].Kind != "limit.files_per_hour" || !block || as[0].Link != "L" || as[0].Detail != "4 files in the last hour; the limit is 3" {
 		t.Fatalf("4th file: %+v", as)
 	}
-	if as := m.Observe(file, lim, nil); len(as) != 0 {
-		t.Fatalf("alerted twice in one hour: %v", kinds(as))
+	if as, block := m.Observe(file, lim, nil); len(as) != 0 || !block {
+		t.Fatalf("5th file: alerts %v (want none: once an hour), block %v (want still)", kinds(as), block)
 	}
 	// Another link is counted apart; a new hour starts afresh.
-	if as := m.Observe(Sample{Tenant: "t", Link: "other", Files: 9}, &policy.Limits{FilesPerHour: 20}, nil); len(as) != 0 {
+	if as, _ := m.Observe(Sample{Tenant: "t", Link: "other", Files: 9}, &policy.Limits{FilesPerHour: 20}, nil); len(as) != 0 {
 		t.Fatalf("other link: %v", kinds(as))
 	}
 	c.t = c.t.Add(time.Hour)
-	if as := m.Observe(file, lim, nil); len(as) != 0 {
+	if as, block := m.Observe(file, lim, nil); len(as) != 0 || block {
 		t.Fatalf("new hour: %v", kinds(as))
 	}
 
@@ -50,19 +50,20 @@ func TestHardLimits(t *testing.T) {
 	msg := Sample{Tenant: "t", Link: "L"}
 	var got []string
 	for range 6 {
-		got = append(got, kinds(m.Observe(msg, lim, &policy.Limits{MessagesPerMinute: 100}))...)
+		as, _ := m.Observe(msg, lim, &policy.Limits{MessagesPerMinute: 100})
+		got = append(got, kinds(as)...)
 	}
 	if len(got) != 1 || got[0] != "limit.messages_per_minute" {
 		t.Fatalf("messages per minute: %v", got)
 	}
-	all := m.Observe(Sample{Tenant: "t", Link: "x"}, nil, &policy.Limits{MessagesPerMinute: 2})
-	if len(all) != 1 || all[0].Link != "" || all[0].Block {
+	all, block := m.Observe(Sample{Tenant: "t", Link: "x"}, nil, &policy.Limits{MessagesPerMinute: 2})
+	if len(all) != 1 || all[0].Link != "" || block {
 		t.Fatalf("tenant limit: %+v", all)
 	}
 
 	// Reset lets a released link start over within the hour.
 	m.Reset("t", "L")
-	if as := m.Observe(file, lim, nil); len(as) != 0 {
+	if as, block := m.Observe(file, lim, nil); len(as) != 0 || block {
 		t.Fatalf("after reset: %v", kinds(as))
 	}
 }
@@ -75,22 +76,24 @@ func TestBaselineAndNewDestinations(t *testing.T) {
 	// Four ordinary hours of 10 messages.
 	for h := range 4 {
 		for range 10 {
-			if as := m.Observe(msg, lim, nil); len(as) != 0 {
+			if as, _ := m.Observe(msg, lim, nil); len(as) != 0 {
 				t.Fatalf("hour %d: %v", h, kinds(as))
 			}
 		}
 		c.t = c.t.Add(time.Hour)
 	}
 	var got []Alert
+	blocked := false
 	for range 31 {
-		got = append(got, m.Observe(msg, lim, nil)...)
+		as, block := m.Observe(msg, lim, nil)
+		got, blocked = append(got, as...), blocked || block
 	}
-	if len(got) != 1 || got[0].Kind != "baseline.messages_per_hour" || got[0].Block {
+	if len(got) != 1 || got[0].Kind != "baseline.messages_per_hour" || blocked {
 		t.Fatalf("31 messages against a usual 10: %+v", got)
 	}
 	// Two destinations never seen before within the hour.
 	m.Observe(Sample{Tenant: "t", Link: "L", Dests: []string{"d2"}}, lim, nil)
-	as := m.Observe(Sample{Tenant: "t", Link: "L", Dests: []string{"d3"}}, lim, nil)
+	as, _ := m.Observe(Sample{Tenant: "t", Link: "L", Dests: []string{"d3"}}, lim, nil)
 	if len(as) != 1 || as[0].Kind != "limit.new_destinations_per_hour" {
 		t.Fatalf("new destinations: %+v", as)
 	}

@@ -23,6 +23,7 @@ type gatewayConfig struct {
 	demos                                   []demo
 	links                                   []ManifestLink
 	tenants                                 []ManifestTenant
+	alertSecret                             string // signs alerts to the stand-in SIEM
 }
 
 func (c gatewayConfig) write(path string, s *secrets, adminToken string) error {
@@ -38,6 +39,10 @@ func (c gatewayConfig) write(path string, s *secrets, adminToken string) error {
 		BotToken string `yaml:"bot_token"`
 	}
 	adminRef, err := s.put("admin-token", adminToken)
+	if err != nil {
+		return err
+	}
+	alertRef, err := s.put("alert-webhook-secret", c.alertSecret)
 	if err != nil {
 		return err
 	}
@@ -71,7 +76,7 @@ func (c gatewayConfig) write(path string, s *secrets, adminToken string) error {
 			workspaces[w.Tenant] = append(workspaces[w.Tenant], ws{Platform: string(d.p.Name), ID: w.ID, Name: w.Name, BotToken: ref})
 		}
 	}
-	doc["admin"] = map[string]any{"listen": c.adminListen, "token": adminRef, "sign_in": signIn}
+	doc["admin"] = map[string]any{"listen": c.adminListen, "token": adminRef, "sign_in": signIn, "alert_webhook_secret": alertRef}
 	for _, d := range c.demos {
 		for _, p := range d.People {
 			roles[p.Tenant] = append(roles[p.Tenant], map[string]any{"email": p.Email, "role": p.Role, "provider": string(d.p.Name)})

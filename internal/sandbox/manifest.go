@@ -36,6 +36,15 @@ type ManifestAdmin struct {
 	OpenAPIURL string        `json:"openapi_url"`
 	ConsoleURL string        `json:"console_url"`
 	People     []AdminPerson `json:"people"`
+	// AlertSink is a small HTTPS receiver standing in for a SIEM: use URL
+	// as a policy's alert_webhook; ReceivedURL lists what it received.
+	AlertSink *ManifestAlertSink `json:"alert_sink,omitempty"`
+}
+
+// ManifestAlertSink is the sandbox's stand-in SIEM.
+type ManifestAlertSink struct {
+	URL         string `json:"url"`
+	ReceivedURL string `json:"received_url"`
 }
 
 // AdminPerson is a demo person with a role in a tenant and a personal API

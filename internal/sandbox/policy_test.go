@@ -62,7 +62,7 @@ func (w *world) webexPostFile(p Person, room, text, name string, content []byte)
 	fw, _ := mw.CreateFormFile("files", name)
 	_, _ = fw.Write(content)
 	_ = mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, w.m.Platforms.Webex.APIURL+"messages", &body)
+	req, _ := http.NewRequest(http.MethodPost, w.pl.Webex.APIURL+"messages", &body)
 	req.Header.Set("Authorization", "Bearer "+p.Token)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	res, err := w.client.Do(req)
@@ -91,7 +91,7 @@ func TestPolicies(t *testing.T) {
 	acme, globex := w.ws("acme"), w.ws("globex")
 	acmeCh, globexCh := w.linked(acme), w.linked(globex)
 	alice := w.person(acme, "alice")
-	gdom, wexOrg := w.m.Platforms.GChat.Domains[0], w.m.Platforms.Webex.Orgs[0]
+	gdom, wexOrg := w.pl.GChat.Domains[0], w.pl.Webex.Orgs[0]
 	space, room := gdom.Spaces[0].Name, wexOrg.Rooms[0].ID
 	person := func(ps []Person, name string) Person {
 		i := slices.IndexFunc(ps, func(p Person) bool { return p.Name == name })

@@ -162,8 +162,15 @@ func Start(ctx context.Context, o Options) (sb *Sandbox, err error) {
 	}
 	m.CAFile = caFile
 	m.Gateway.AdminToken = adminToken
+	alertSecret := randomHex(32)
+	sinkURL, err := sb.serve(tlsconf.Server(leaf), &alertSink{key: []byte(alertSecret)}, o.Logger)
+	if err != nil {
+		return nil, err
+	}
+	m.Admin.AlertSink = &ManifestAlertSink{URL: sinkURL + "/alerts", ReceivedURL: sinkURL + "/received"}
 	gwCfg := gatewayConfig{
-		dataDir: filepath.Join(o.DataDir, "gateway"), listen: publicAddr, publicURL: publicURL, adminListen: adminAddr, certFile: certFile, keyFile: keyFile, caFile: caFile,
+		alertSecret: alertSecret,
+		dataDir:     filepath.Join(o.DataDir, "gateway"), listen: publicAddr, publicURL: publicURL, adminListen: adminAddr, certFile: certFile, keyFile: keyFile, caFile: caFile,
 		busURL: o.BusURL, busCAFile: o.BusCAFile, busNKeySeedFile: o.BusNKeySeedFile, storeURL: o.StoreURL, demos: demos, links: m.Links, tenants: m.Tenants,
 	}
 	cfgPath := filepath.Join(o.DataDir, "gateway.yaml")
