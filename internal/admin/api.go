@@ -49,7 +49,10 @@ type Options struct {
 	AuditRetention time.Duration
 	// Status reports the deployment's counters for GET status.
 	Status func(ctx context.Context) (map[string]any, error)
-	Logger *slog.Logger
+	// Rejected, if set, is told of every request whose token or session
+	// was presented and refused, for burst alerts.
+	Rejected func(r *http.Request)
+	Logger   *slog.Logger
 	// Now is the clock (tests move it).
 	Now func() time.Time
 }

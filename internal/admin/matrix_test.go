@@ -30,6 +30,7 @@ var expected = map[string][]string{
 	"DELETE tokens/{id}":           {"signed-in"},
 	"GET status":                   {"installation"},
 	"GET installation/audit":       {"installation"},
+	"GET installation/alerts":      {"installation"},
 	"GET tenants":                  {"signed-in"},
 	"POST tenants":                 {"installation"},
 

@@ -168,6 +168,9 @@ func (a *API) serve(w http.ResponseWriter, r *http.Request, rt *Route) {
 	if rt.Access.kind != accessPublic {
 		who, e := a.authenticate(r)
 		if e != nil {
+			if e == errUnauthenticated && a.opts.Rejected != nil && presented(r) {
+				a.opts.Rejected(r)
+			}
 			writeError(w, e)
 			return
 		}
@@ -259,6 +262,15 @@ func (a *API) authorize(c *call) *Error {
 		return nil
 	}
 	return errForbidden
+}
+
+// presented reports whether the request carried a credential at all.
+func presented(r *http.Request) bool {
+	if r.Header.Get("Authorization") != "" {
+		return true
+	}
+	_, err := r.Cookie(sessionCookie)
+	return err == nil
 }
 
 func safeMethod(m string) bool {

@@ -35,6 +35,8 @@ func (a *API) table() []Route {
 		// The installation.
 		op(Route{Method: http.MethodGet, Path: "status", Summary: "Deployment counters (no tenant data)", Access: Installation()}, a.getStatus),
 		op(Route{Method: http.MethodGet, Path: "installation/audit", Summary: "The installation's audit log", Access: Installation(), Query: pageParams}, a.listInstallationAudit),
+		op(Route{Method: http.MethodGet, Path: "installation/alerts", Summary: "The installation's alerts (bursts of rejected signatures or tokens), oldest first", Access: Installation(),
+			Query: []Param{{"since", "RFC 3339 time: only alerts at or after it"}, {"limit", "at most this many, 1 to 1000 (default 100)"}}}, a.listAlerts),
 		op(Route{Method: http.MethodGet, Path: "tenants", Summary: "The caller's tenants (the installation operator: all)", Access: SignedIn()}, a.listTenants),
 		op(Route{Method: http.MethodPost, Path: "tenants", Summary: "Create a tenant and name its first owners", Access: Installation(), Action: "tenant.create", Status: http.StatusCreated}, a.createTenant),
 

@@ -34,6 +34,7 @@ func (g *Gateway) startAdmin(ctx context.Context, hc *http.Client) error {
 		Providers: providers, HTTPClient: hc,
 		SessionTTL: g.cfg.Admin.SessionTTL, TokenTTL: g.cfg.Admin.TokenTTL, AuditRetention: g.cfg.Admin.AuditRetention,
 		Notify: g.announce, Status: g.statusCounts, Logger: g.log.With("component", "admin"),
+		Rejected: func(r *http.Request) { g.rejected("admin token", r) },
 	})
 	if err := g.adminAPI.ApplyRoles(ctx, g.cfg); err != nil {
 		return fmt.Errorf("admin roles: %w", err)

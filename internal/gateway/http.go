@@ -18,7 +18,7 @@ import (
 func (g *Gateway) listen() error {
 	pub := http.NewServeMux()
 	for _, m := range g.mounts {
-		pub.Handle("POST "+m.path, countInbound(g.metrics, g.log, m.platform, m.handler(g.sink)))
+		pub.Handle("POST "+m.path, countInbound(g.metrics, g.log, m.platform, m.handler(g.sink), g.rejected))
 	}
 	pub.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 

@@ -23,7 +23,7 @@ func TestInboundPanicIsContained(t *testing.T) {
 	m := metrics.New()
 	h := countInbound(m, log, core.Slack, http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
 		panic("cannot parse: secret words")
-	}))
+	}), nil)
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("POST", "/slack/events", strings.NewReader("{}")))
 	if rec.Code != http.StatusInternalServerError {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"net/http"
 	"time"
 
 	"parley/internal/core"
@@ -134,4 +136,23 @@ func (g *Gateway) alertOnFinding(t core.TenantID, l core.LinkID, f policy.Findin
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		g.log.Warn("policy alert not stored", "err", err)
 	}
+}
+
+// rejected counts a request refused for its credentials (kind: "slack
+// signature", "admin token", …) by where it came from, and raises an
+// installation alert when one source sends a burst of them: someone is
+// guessing, or a platform's secret was rotated without telling Parley.
+func (g *Gateway) rejected(kind string, r *http.Request) {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	source := g.vault.Pseudonym("source|" + host)
+	n, burst := g.monitor.Rejected(kind + "|" + source)
+	if !burst {
+		return
+	}
+	g.log.Warn("burst of rejected credentials", "kind", kind, "source", source, "count", n)
+	detail := fmt.Sprintf("more than %d rejected %ss within a minute from source %s", monitor.BurstThreshold, kind, source)
+	_ = g.alerts.Raise(context.Background(), store.Installation, "", "auth.rejected_burst", detail, "")
 }

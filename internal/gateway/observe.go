@@ -58,7 +58,10 @@ func (o observer) Delivered(ctx context.Context, ev core.Event, dest core.Channe
 // by net/http, which would log the panic's value — possibly message text —
 // to standard error: the platform gets a 500 and retries a few times, as
 // for any server error, and the log gets the stack only.
-func countInbound(m *metrics.Metrics, log *slog.Logger, p core.Platform, h http.Handler) http.Handler {
+//
+// rejected, if set, is told of every request refused for its credentials
+// (a bad signature or token), for burst alerts.
+func countInbound(m *metrics.Metrics, log *slog.Logger, p core.Platform, h http.Handler, rejected func(kind string, r *http.Request)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		defer func() {
@@ -75,7 +78,11 @@ func countInbound(m *metrics.Metrics, log *slog.Logger, p core.Platform, h http.
 		case http.StatusOK, http.StatusAccepted, http.StatusCreated, http.StatusNoContent:
 			m.Accepted.WithLabelValues(string(p)).Inc()
 		default:
-			m.Rejected.WithLabelValues(string(p), rejectReason(sw.status)).Inc()
+			reason := rejectReason(sw.status)
+			m.Rejected.WithLabelValues(string(p), reason).Inc()
+			if reason == "authentication" && rejected != nil {
+				rejected(string(p)+" signature", r)
+			}
 		}
 	})
 }

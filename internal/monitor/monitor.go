@@ -38,9 +38,10 @@ type Alert struct {
 
 // Monitor holds the windows. The zero value is not usable; use New.
 type Monitor struct {
-	mu    sync.Mutex
-	now   func() time.Time
-	stats map[key]*stats
+	mu     sync.Mutex
+	now    func() time.Time
+	stats  map[key]*stats
+	bursts map[string]*burst
 }
 
 type key struct {
@@ -183,4 +184,40 @@ func learn(base float64, hour int64, hours int) float64 {
 		return float64(hour)
 	}
 	return (1-baselineWeight)*base + baselineWeight*float64(hour)
+}
+
+// BurstThreshold is how many rejected credentials (bad signatures, unknown
+// tokens) one source may send within a minute before an alert.
+const BurstThreshold = 20
+
+// maxSources bounds the sources remembered within a minute, so a flood
+// from many addresses cannot grow the map without end.
+const maxSources = 10000
+
+type burst struct {
+	minute, n int64
+	alerted   bool
+}
+
+// Rejected counts a rejected credential from source (a pseudonym of where
+// it came from, with what kind of credential) and reports how many this
+// minute and whether this one made it a burst — true once per minute.
+func (m *Monitor) Rejected(source string) (int64, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	minute := m.now().Unix() / 60
+	if m.bursts == nil || len(m.bursts) >= maxSources {
+		m.bursts = map[string]*burst{}
+	}
+	b := m.bursts[source]
+	if b == nil || b.minute != minute {
+		b = &burst{minute: minute}
+		m.bursts[source] = b
+	}
+	b.n++
+	if b.n > BurstThreshold && !b.alerted {
+		b.alerted = true
+		return b.n, true
+	}
+	return b.n, false
 }

@@ -98,3 +98,22 @@ func TestBaselineAndNewDestinations(t *testing.T) {
 		t.Fatalf("new destinations: %+v", as)
 	}
 }
+
+func TestRejectedBursts(t *testing.T) {
+	c := &clock{time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)}
+	m := New(c.now)
+	bursts := 0
+	for range BurstThreshold + 10 {
+		if _, b := m.Rejected("slack|src1"); b {
+			bursts++
+		}
+		m.Rejected("slack|src2") // another source, counted apart
+	}
+	if bursts != 1 {
+		t.Fatalf("%d bursts from one source in a minute, want 1", bursts)
+	}
+	c.t = c.t.Add(time.Minute)
+	if n, b := m.Rejected("slack|src1"); n != 1 || b {
+		t.Fatalf("a new minute: %d, %v", n, b)
+	}
+}

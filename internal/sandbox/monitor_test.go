@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -120,4 +121,31 @@ func TestFileLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.await(globex, globexCh, "a message after the release", func(msgs []slack.Message) bool { return find(msgs, resumed) != nil })
+
+	// A burst of forged Slack signatures from one source raises an
+	// installation alert.
+	for range 25 {
+		req, _ := http.NewRequest(http.MethodPost, w.m.Gateway.Inbound["slack"], strings.NewReader(`{"type":"event_callback"}`))
+		req.Header.Set("X-Slack-Request-Timestamp", strconv.FormatInt(time.Now().Unix(), 10))
+		req.Header.Set("X-Slack-Signature", "v0=forged")
+		res, err := w.client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusUnauthorized && res.StatusCode != http.StatusForbidden {
+			t.Fatalf("a forged signature got %d", res.StatusCode)
+		}
+	}
+	w.poll("burst alert", func() bool {
+		req, _ := http.NewRequest(http.MethodGet, w.m.Admin.APIURL+"installation/alerts", nil)
+		req.Header.Set("Authorization", "Bearer "+w.m.Gateway.AdminToken)
+		res, err := w.client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode == 200 && strings.Contains(string(b), `"kind":"auth.rejected_burst"`)
+	})
 }

@@ -251,7 +251,8 @@ type Store interface {
 	AllPolicies(ctx context.Context) ([]Policy, error)
 
 	// AddAlert stores a monitoring alert; ErrNotFound if the tenant does
-	// not exist. Alerts go at Expires, with DeleteExpired.
+	// not exist (Installation always does). Alerts go at Expires, with
+	// DeleteExpired.
 	AddAlert(ctx context.Context, a Alert) error
 	// Alerts lists the tenant's alerts at or after since, oldest first, at
 	// most limit of them.

@@ -26,8 +26,10 @@ func lockTenant(ctx context.Context, tx pgx.Tx, t core.TenantID) error {
 // AddAlert implements store.Store.
 func (s *Store) AddAlert(ctx context.Context, a store.Alert) error {
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		if err := lockTenant(ctx, tx, a.Tenant); err != nil {
-			return err
+		if a.Tenant != store.Installation {
+			if err := lockTenant(ctx, tx, a.Tenant); err != nil {
+				return err
+			}
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO alerts (tenant, id, at, kind, link, detail, expires) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 			string(a.Tenant), a.ID, nanos(a.Time), a.Kind, string(a.Link), a.Detail, nanos(a.Expires))

@@ -13,8 +13,10 @@ import (
 // AddAlert implements store.Store.
 func (s *Store) AddAlert(ctx context.Context, a store.Alert) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if err := tenantExists(ctx, tx, a.Tenant); err != nil {
-			return err
+		if a.Tenant != store.Installation {
+			if err := tenantExists(ctx, tx, a.Tenant); err != nil {
+				return err
+			}
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO alerts (tenant, id, at, kind, link, detail, expires) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			string(a.Tenant), a.ID, nanos(a.Time), a.Kind, string(a.Link), a.Detail, nanos(a.Expires))

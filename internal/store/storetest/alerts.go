@@ -13,6 +13,10 @@ func testAlerts(t *testing.T, s store.Store) {
 	must(t, s.AddAlert(ctx(t), store.Alert{Tenant: tenantA, ID: "a2", Time: t0.Add(2 * time.Second), Kind: "limit.files_per_hour", Link: "L1", Detail: "4 files", Expires: t0.Add(time.Hour)}))
 	must(t, s.AddAlert(ctx(t), store.Alert{Tenant: tenantA, ID: "a1", Time: t0.Add(time.Second), Kind: "policy.alert", Detail: "x"}))
 	must(t, s.AddAlert(ctx(t), store.Alert{Tenant: tenantB, ID: "b1", Time: t0, Kind: "k", Expires: t0.Add(time.Minute)}))
+	must(t, s.AddAlert(ctx(t), store.Alert{Tenant: store.Installation, ID: "i1", Time: t0, Kind: "auth.rejected_burst"}))
+	if as, _ := s.Alerts(ctx(t), store.Installation, t0, 10); len(as) != 1 || as[0].ID != "i1" {
+		t.Fatalf("installation alerts: %+v", as)
+	}
 	as, err := s.Alerts(ctx(t), tenantA, t0, 10)
 	must(t, err)
 	if len(as) != 2 || as[0].ID != "a1" || as[1].ID != "a2" || as[1].Link != "L1" || as[1].Kind != "limit.files_per_hour" || as[1].Detail != "4 files" || !as[1].Time.Equal(t0.Add(2*time.Second)) {

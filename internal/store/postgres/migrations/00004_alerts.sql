@@ -2,7 +2,7 @@
 -- Monitoring alerts and quarantined links, as in the SQLite store's
 -- 0008_alerts.sql.
 CREATE TABLE alerts (
-    tenant  TEXT COLLATE "C" NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+    tenant  TEXT COLLATE "C" NOT NULL,
     id      TEXT COLLATE "C" NOT NULL,
     at      BIGINT NOT NULL,
     kind    TEXT   NOT NULL,

@@ -1,8 +1,9 @@
 -- +goose Up
--- Monitoring alerts, content-free (kinds, counts, limits, rule names),
+-- Monitoring alerts, content-free (kinds, counts, limits, rule names);
+-- tenant '' holds the installation's (bursts of rejected credentials),
 -- and the links an alert quarantined until an admin releases them.
 CREATE TABLE alerts (
-    tenant  TEXT   NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+    tenant  TEXT   NOT NULL,
     id      TEXT   NOT NULL,
     at      BIGINT NOT NULL,
     kind    TEXT   NOT NULL,
