@@ -67,6 +67,9 @@ func (a *Admin) applyDefaults() {
 	if a.AuditRetention == 0 {
 		a.AuditRetention = 365 * 24 * time.Hour
 	}
+	if a.AlertRetention == 0 {
+		a.AlertRetention = 30 * 24 * time.Hour
+	}
 }
 
 var tenantRoles = []string{"owner", "admin", "operator", "auditor", "viewer"}
@@ -109,6 +112,9 @@ func (c *Config) validateAdminPlane() []error {
 	}
 	if c.Admin.TokenTTL < time.Hour {
 		add("admin.token_ttl: %s is shorter than 1h", c.Admin.TokenTTL)
+	}
+	if c.Admin.AlertRetention < time.Hour {
+		add("admin.alert_retention: %s is shorter than 1h", c.Admin.AlertRetention)
 	}
 	if c.Admin.AuditRetention < 24*time.Hour {
 		add("admin.audit_retention: %s is shorter than 24h", c.Admin.AuditRetention)
