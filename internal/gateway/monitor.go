@@ -138,8 +138,8 @@ func (g *Gateway) alertOnFinding(t core.TenantID, l core.LinkID, f policy.Findin
 	}
 }
 
-// rejected counts a request refused for its credentials (kind: "slack
-// signature", "admin token", …) by where it came from, and raises an
+// rejected counts a request refused for its credentials (kind: a
+// platform's signature check, "admin token", …) by where it came from, and raises an
 // installation alert when one source sends a burst of them: someone is
 // guessing, or a platform's secret was rotated without telling Parley.
 func (g *Gateway) rejected(kind string, r *http.Request) {
