@@ -158,3 +158,17 @@ func (b *Bus) mode() string {
 	}
 	return "external"
 }
+
+// Ping returns nil when the bus can take an event now: the connection is up
+// and JetStream answers for the stream (a round trip, not merely an open
+// socket; on a cluster it needs the stream's leader). Readiness probes ask
+// it under a short deadline.
+func (b *Bus) Ping(ctx context.Context) error {
+	if st := b.nc.Status(); st != nats.CONNECTED {
+		return fmt.Errorf("bus: %s NATS connection %s", b.mode(), st)
+	}
+	if _, err := b.js.Stream(ctx, b.opts.Stream); err != nil {
+		return fmt.Errorf("bus: %s NATS stream: %w", b.mode(), err)
+	}
+	return nil
+}

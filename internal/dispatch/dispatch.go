@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -54,6 +55,8 @@ type Dispatcher struct {
 	o    Options
 	log  *slog.Logger
 	hold *holdback
+	// consuming is true while Run's bus consumer runs.
+	consuming atomic.Bool
 }
 
 // New prepares a Dispatcher; it does no I/O.
@@ -96,16 +99,40 @@ func (g *Dispatcher) Run(ctx context.Context) {
 	go func() { defer wg.Done(); inflight.keepAlive(stop, heartbeat) }()
 	defer func() { close(stop); wg.Wait() }()
 
-	err := g.o.Bus.Consume(ctx, func(ctx context.Context, d bus.Delivery) {
-		if !inflight.add(d) {
-			return // a redelivery of what is still being delivered
+	// The consumer is started again after an error (the consumer could
+	// not be created while a cluster elected a leader, say): a node that
+	// stopped relaying for good would look alive forever. Consuming
+	// reports false meanwhile, and readiness with it.
+	for {
+		g.consuming.Store(true)
+		err := g.o.Bus.Consume(ctx, func(ctx context.Context, d bus.Delivery) {
+			if !inflight.add(d) {
+				return // a redelivery of what is still being delivered
+			}
+			g.handle(ctx, runCtx, d, inflight)
+		})
+		g.consuming.Store(false)
+		if err == nil || ctx.Err() != nil {
+			return
 		}
-		g.handle(ctx, runCtx, d, inflight)
-	})
-	if err != nil && ctx.Err() == nil {
-		g.log.Error("bus consumer stopped", "err", err)
+		if errors.Is(err, bus.ErrClosed) {
+			g.log.Error("bus consumer stopped: the bus is closed", "err", err)
+			return
+		}
+		g.log.Error("bus consumer stopped; starting it again", "err", err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(consumeRetry):
+		}
 	}
 }
+
+// consumeRetry separates attempts to start the bus consumer again.
+const consumeRetry = 2 * time.Second
+
+// Consuming reports whether Run's bus consumer is running, for readiness.
+func (g *Dispatcher) Consuming() bool { return g.consuming.Load() }
 
 // handle decrypts, decodes and routes one bus message. A panic anywhere on
 // its way — here, in routing, or in a delivery attempt — sets the event

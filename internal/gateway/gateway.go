@@ -30,6 +30,7 @@ import (
 	"parley/internal/monitor"
 	"parley/internal/msgmap"
 	"parley/internal/policy"
+	"parley/internal/readiness"
 	"parley/internal/router"
 	"parley/internal/store"
 	"parley/internal/store/driver"
@@ -62,6 +63,8 @@ type Gateway struct {
 	uninstalled []store.Workspace
 	sink        ingest.Sink
 	adminAPI    *admin.API
+	ready       *readiness.Checker
+	dispatcher  *dispatch.Dispatcher
 
 	policyMu sync.Mutex
 	policies map[core.TenantID]*policy.Set // in force on this node
@@ -129,6 +132,7 @@ func (g *Gateway) Start(ctx context.Context) (err error) {
 	g.metrics.Register(newLaneCollector(g.lanes, g.vault.Pseudonym))
 	g.metrics.Register(&breakerCollector{b: g.lanes.Breakers, pseudo: g.vault.Pseudonym,
 		desc: prometheus.NewDesc("parley_circuit_open", "1 while deliveries to a workspace are paused after repeated failures.", []string{"workspace"}, nil)})
+	g.ready = g.newReadiness()
 	g.traffic = audit.NewTraffic(g.store, g.cfg.Traffic.Retention, nil, g.log)
 	g.monitor = monitor.New(nil)
 	g.alerts = alert.New(alert.Options{Store: g.store, Secret: g.cfg.Admin.AlertWebhookSecret.Value, HTTPClient: httpClient,
@@ -170,7 +174,7 @@ func (g *Gateway) Start(ctx context.Context) (err error) {
 	go func() { defer g.wg.Done(); g.followConfig(runCtx) }()
 	go func() { defer g.wg.Done(); g.reinstall(runCtx, g.uninstalled) }()
 	g.sink = ingest.Sink{Vault: g.vault, Bus: g.bus, Seen: g.store}
-	dispatcher := dispatch.New(dispatch.Options{
+	g.dispatcher = dispatch.New(dispatch.Options{
 		Bus: g.bus, Vault: g.vault, Store: g.store, Router: g.router, Catchup: g.catchup,
 		DeadLetters: g.metrics.DeadLetters, Logger: g.log, MaxAge: g.cfg.Bus.MaxAge,
 		Restart: g.cfg.Bus.URL == "", Pending: plan.Pending(),
@@ -186,14 +190,14 @@ func (g *Gateway) Start(ctx context.Context) (err error) {
 		case <-runCtx.Done():
 			return
 		}
-		plan.RunEach(runCtx, g.clients, dispatcher.CatchupSink(g.sink), func(p catchup.Pending, err error) {
+		plan.RunEach(runCtx, g.clients, g.dispatcher.CatchupSink(g.sink), func(p catchup.Pending, err error) {
 			if err != nil && runCtx.Err() == nil {
 				g.log.Warn("catch-up incomplete", "platform", p.Channel.Platform, "channel", g.vault.Pseudonym(p.Channel.String()), "err", err)
 			}
-			dispatcher.CaughtUp(p, err)
+			g.dispatcher.CaughtUp(p, err)
 		})
 	}()
-	go func() { defer g.wg.Done(); dispatcher.Run(runCtx) }()
+	go func() { defer g.wg.Done(); g.dispatcher.Run(runCtx) }()
 	go func() { defer g.wg.Done(); g.housekeeping(runCtx) }()
 	go func() { defer g.wg.Done(); g.traffic.Run(runCtx, time.Minute) }()
 	if err := g.listen(); err != nil {

@@ -11,22 +11,13 @@ import (
 	"time"
 
 	"parley/internal/admin"
+	"parley/internal/readiness"
 	"parley/internal/tlsconf"
 )
 
 // listen starts the public (webhooks) and admin listeners, both HTTPS.
 func (g *Gateway) listen() error {
-	pub := http.NewServeMux()
-	for _, m := range g.mounts {
-		pub.Handle("POST "+m.path, countInbound(g.metrics, g.log, m.platform, m.handler(g.sink), g.rejected))
-	}
-	pub.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
-
-	adm := http.NewServeMux()
-	adm.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
-	adm.Handle(admin.Prefix, g.adminAPI.Handler())
-	adm.Handle("GET /metrics", g.requireAdmin(g.metrics.Handler()))
-
+	pub, adm := g.publicHandler(), g.adminHandler()
 	var err error
 	if g.public, g.publicLn, err = serve(g, g.cfg.Public.Listen, g.cfg.Public.CertFile, g.cfg.Public.KeyFile, pub); err != nil {
 		return fmt.Errorf("public listener: %w", err)
@@ -42,6 +33,32 @@ func (g *Gateway) listen() error {
 		g.adminAPI.SetURL(g.AdminURL())
 	}
 	return nil
+}
+
+// publicHandler serves the platforms' inbound endpoints, each behind the
+// readiness gate, and the probes. The probes are on this listener because
+// it is the one a load balancer and the kubelet reach (the admin listener
+// is loopback by default); they say nothing but a status, and each probe
+// round is cached, so exposing them costs neither secrets nor load.
+func (g *Gateway) publicHandler() http.Handler {
+	pub := http.NewServeMux()
+	for _, m := range g.mounts {
+		pub.Handle("POST "+m.path, countInbound(g.metrics, g.log, m.platform, g.ready.Gate(m.handler(g.sink)), g.rejected))
+	}
+	pub.Handle("GET /healthz", readiness.Live())
+	pub.Handle("GET /readyz", g.ready.Handler())
+	return pub
+}
+
+// adminHandler serves the admin API, the metrics and the same probes, for
+// an operator on the admin network.
+func (g *Gateway) adminHandler() http.Handler {
+	adm := http.NewServeMux()
+	adm.Handle("GET /healthz", readiness.Live())
+	adm.Handle("GET /readyz", g.ready.Handler())
+	adm.Handle(admin.Prefix, g.adminAPI.Handler())
+	adm.Handle("GET /metrics", g.requireAdmin(g.metrics.Handler()))
+	return adm
 }
 
 func serve(g *Gateway, addr, certFile, keyFile string, h http.Handler) (*http.Server, net.Listener, error) {

@@ -28,6 +28,8 @@ type Metrics struct {
 	PolicyActions *prometheus.CounterVec // action, detector
 	// Alerts counts monitoring and policy alerts raised.
 	Alerts *prometheus.CounterVec // kind
+	// Ready is 1 while a readiness check (store, bus, consumer) passes.
+	Ready *prometheus.GaugeVec // check
 }
 
 // New registers Parley's metrics with a fresh registry.
@@ -65,8 +67,11 @@ func New() *Metrics {
 		Alerts: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "parley_alerts_total", Help: "Alerts raised, by kind (limit.*, baseline.*, policy.*).",
 		}, []string{"kind"}),
+		Ready: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "parley_ready", Help: "1 while a readiness check (store, bus, consumer) passed its last probe; /readyz answers 503 while any is 0.",
+		}, []string{"check"}),
 	}
-	m.reg.MustRegister(m.Accepted, m.Rejected, m.Deliveries, m.Retries, m.Latency, m.Notices, m.Unhealthy, m.DeadLetters, m.PolicyActions, m.Alerts,
+	m.reg.MustRegister(m.Accepted, m.Rejected, m.Deliveries, m.Retries, m.Latency, m.Notices, m.Unhealthy, m.DeadLetters, m.PolicyActions, m.Alerts, m.Ready,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

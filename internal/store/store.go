@@ -267,6 +267,9 @@ type Store interface {
 	// quarantined.
 	DeleteQuarantine(ctx context.Context, tenant core.TenantID, link core.LinkID) error
 
+	// Ping returns nil when the database answers a query now: readiness
+	// probes ask it, under a short deadline, before the node takes events.
+	Ping(ctx context.Context) error
 	// Close releases the database.
 	Close() error
 }

@@ -81,6 +81,15 @@ func (s *Store) Close() error {
 	return nil
 }
 
+// Ping implements store.Store: a round trip to the server on one of the
+// pool's connections.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.pool.Ping(ctx); err != nil {
+		return fmt.Errorf("postgres: ping: %w", err)
+	}
+	return nil
+}
+
 // where names the database for errors and logs: host, port and database,
 // never the user's password.
 func where(c *pgx.ConnConfig) string {

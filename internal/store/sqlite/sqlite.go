@@ -113,6 +113,17 @@ func (s *Store) Close() error {
 	return s.db.Close()
 }
 
+// Ping implements store.Store. It reads the schema from the file, which
+// database/sql's own ping would not: a connection can be open on a file
+// the disk no longer serves.
+func (s *Store) Ping(ctx context.Context) error {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema`).Scan(&n); err != nil {
+		return fmt.Errorf("sqlite: ping: %w", err)
+	}
+	return nil
+}
+
 // tx runs fn in a write transaction, committing when it returns nil.
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)

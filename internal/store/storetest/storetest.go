@@ -50,6 +50,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Policies", testPolicies},
 		{"Alerts", testAlerts},
 		{"Quarantines", testQuarantines},
+		{"Ping", testPing},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
 	}
@@ -85,5 +86,17 @@ func wantErr(t *testing.T, err, want error) {
 	t.Helper()
 	if !errors.Is(err, want) {
 		t.Fatalf("err = %v, want %v", err, want)
+	}
+}
+
+// testPing: readiness probes ask Ping whether the database answers; it
+// must say yes while it does and no once it cannot (here: closed).
+func testPing(t *testing.T, s store.Store) {
+	if err := s.Ping(ctx(t)); err != nil {
+		t.Fatalf("Ping on an open store: %v", err)
+	}
+	must(t, s.Close())
+	if err := s.Ping(ctx(t)); err == nil {
+		t.Error("Ping on a closed store returned nil")
 	}
 }
